@@ -1,0 +1,186 @@
+/**
+ * Table types for Kysely. snake_case as in the database; timestamps are ISO-8601 UTC text
+ * and quantities whole milli-units (see docs/decisions/0002-store-representation.md).
+ */
+export interface TenantsTable {
+  id: string;
+  code: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  role: string;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+}
+
+export interface PartsTable {
+  id: string;
+  tenant_id: string;
+  part_number: string;
+  description: string;
+  base_uom: string;
+  whole_units: number;
+  tracking: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LocationsTable {
+  id: string;
+  tenant_id: string;
+  code: string;
+  name: string;
+  type: string;
+  parent_id: string | null;
+  region: string;
+  created_at: string;
+}
+
+export interface StockBalancesTable {
+  tenant_id: string;
+  part_id: string;
+  location_id: string;
+  status: string;
+  on_hand_milli: number;
+  reserved_milli: number;
+  updated_at: string;
+}
+
+export interface StockTrackedTable {
+  tenant_id: string;
+  part_id: string;
+  location_id: string;
+  status: string;
+  serial: string;
+  lot: string;
+  on_hand_milli: number;
+}
+
+export interface StockMovementsTable {
+  id: string;
+  tenant_id: string;
+  movement_id: string;
+  type: string;
+  part_id: string;
+  location_id: string;
+  status: string;
+  serial: string;
+  lot: string;
+  quantity_milli: number;
+  reason_code: string | null;
+  reference: string | null;
+  actor: string;
+  created_at: string;
+}
+
+export interface ReservationsTable {
+  id: string;
+  tenant_id: string;
+  part_id: string;
+  location_id: string;
+  quantity_milli: number;
+  demand_type: string;
+  priority: number;
+  demand_ref: string;
+  state: string;
+  state_reason: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReasonCodesTable {
+  tenant_id: string;
+  code: string;
+  description: string;
+  cause: string;
+}
+
+export interface StockCountsTable {
+  id: string;
+  tenant_id: string;
+  location_id: string;
+  kind: string;
+  reason_code: string;
+  lines_json: string;
+  reported_by: string;
+  created_at: string;
+}
+
+export interface PoliciesTable {
+  tenant_id: string;
+  name: string;
+  version: number;
+  body_json: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface AuditRecordsTable {
+  id: string;
+  tenant_id: string;
+  seq: number;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before_json: string | null;
+  after_json: string | null;
+  reason: string | null;
+  request_id: string | null;
+  occurred_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  tenant_id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  tenant_id: string;
+  type: string;
+  aggregate_key: string;
+  payload_json: string;
+  status: string;
+  attempts: number;
+  created_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  key: string;
+  request_hash: string;
+  response_status: number;
+  response_json: string;
+  created_at: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  parts: PartsTable;
+  locations: LocationsTable;
+  stock_balances: StockBalancesTable;
+  stock_tracked: StockTrackedTable;
+  stock_movements: StockMovementsTable;
+  reservations: ReservationsTable;
+  reason_codes: ReasonCodesTable;
+  stock_counts: StockCountsTable;
+  policies: PoliciesTable;
+  audit_records: AuditRecordsTable;
+  audit_heads: AuditHeadsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

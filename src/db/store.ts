@@ -1,0 +1,222 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type MigrationResultSet,
+  type Transaction,
+} from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+export type Trx = Transaction<Database>;
+
+/**
+ * The one door to the database. Reads use `db`; every change goes through `transaction`,
+ * which on SQLite joins a group commit and on PostgreSQL retries on serialization conflicts.
+ */
+export interface Store {
+  readonly dialect: DialectName;
+  readonly db: Kysely<Database>;
+  /** Human-readable location of the data, for logs and `verify` (no credentials). */
+  readonly description: string;
+  transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  migrate(): Promise<MigrationResultSet>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  /** SQLite file name inside dataDir; ':memory:' is allowed for throwaway stores. */
+  sqliteFile?: string;
+  poolSize?: number;
+}
+
+/** Thrown inside a transaction to have the whole unit retried (e.g. a lost unique-key race). */
+export class RetryTransaction extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'RetryTransaction';
+  }
+}
+
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl?.startsWith('postgres')) return openPostgres(options.databaseUrl, options.poolSize);
+  const dataDir = options.dataDir ?? './data';
+  const file = options.sqliteFile ?? 'sparehub.db';
+  const path = file === ':memory:' ? file : join(dataDir, file);
+  if (file !== ':memory:') mkdirSync(dataDir, { recursive: true });
+  return openSqlite(path);
+}
+
+function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider: migrationProvider });
+}
+
+async function runMigrations(db: Kysely<Database>): Promise<MigrationResultSet> {
+  const result = await migrator(db).migrateToLatest();
+  if (result.error)
+    throw result.error instanceof Error ? result.error : new Error(JSON.stringify(result.error));
+  return result;
+}
+
+// --- SQLite ---------------------------------------------------------------------------
+
+const MAX_BATCH = 256;
+
+interface Job {
+  fn: (trx: Trx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+function openSqlite(path: string): Store {
+  const raw = new SqliteDatabase(path);
+  raw.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before it is acknowledged. Throughput comes from group commit.
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+
+  const queue: Job[] = [];
+  let draining = false;
+
+  // Every unit of work that arrives while a batch is running joins the next batch: one fsync
+  // for many units. Each unit runs in its own savepoint so a failure undoes only that unit.
+  async function drain(): Promise<void> {
+    if (draining) return;
+    draining = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_BATCH);
+        await runBatch(batch);
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  async function runBatch(batch: Job[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    let trx;
+    try {
+      trx = await db.startTransaction().execute();
+    } catch (error) {
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    try {
+      for (const job of batch) {
+        await sql`savepoint unit`.execute(trx);
+        try {
+          const value = await job.fn(trx);
+          await sql`release savepoint unit`.execute(trx);
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          await sql`rollback to savepoint unit`.execute(trx);
+          await sql`release savepoint unit`.execute(trx);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      await trx.commit().execute();
+    } catch (error) {
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) job.resolve(outcome.value);
+      else job.reject(outcome?.error);
+    });
+  }
+
+  return {
+    dialect: 'sqlite',
+    db,
+    description: `sqlite:${path}`,
+    async transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await new Promise<T>((resolve, reject) => {
+            queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+            // setImmediate lets every request parsed in this turn of the event loop join the batch.
+            if (queue.length === 1) setImmediate(() => void drain());
+          });
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS || !(error instanceof RetryTransaction)) throw error;
+        }
+      }
+    },
+    migrate: () => runMigrations(db),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      while (queue.length > 0 || draining) await new Promise((r) => setTimeout(r, 5));
+      await db.destroy();
+    },
+  };
+}
+
+// --- PostgreSQL -----------------------------------------------------------------------
+
+const RETRYABLE_PG_CODES = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 8;
+
+function pgTypes(): pg.CustomTypesConfig {
+  // int8 and numeric arrive as strings by default; our values stay far below 2^53.
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === 20 || oid === 1700) return (value: string) => Number(value);
+      return pg.types.getTypeParser(oid, format) as unknown;
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+function openPostgres(url: string, poolSize = 10): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes() });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const safeUrl = new URL(url);
+  safeUrl.password = '';
+
+  return {
+    dialect: 'postgres',
+    db,
+    description: `postgres:${safeUrl.host}${safeUrl.pathname}`,
+    async transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(fn);
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+          // Jittered backoff so that colliding transactions do not collide again.
+          await new Promise((r) => setTimeout(r, Math.random() * 4 * attempt));
+        }
+      }
+    },
+    migrate: () => runMigrations(db),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof RetryTransaction) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_PG_CODES.has(code);
+}

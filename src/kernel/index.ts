@@ -1,0 +1,9 @@
+export { runWork, reader, type Work, type Reader, type AuditEntry, type DomainEvent } from './work.js';
+export {
+  runIdempotent,
+  requestFingerprint,
+  isUniqueViolation,
+  type CommandResult,
+  type IdempotentResult,
+} from './idempotency.js';
+export { verifyChain, linkHash, GENESIS_HASH, type ChainReport, type ChainBreak } from './audit-chain.js';

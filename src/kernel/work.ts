@@ -1,0 +1,97 @@
+import type { DialectName, Store, Trx } from '../db/index.js';
+import { actorLabel, type Ctx } from '../platform/context.js';
+import { isoTimestamp } from '../platform/clock.js';
+import { canonicalJson } from '../platform/canonical.js';
+import { appendToChain, type PendingAudit } from './audit-chain.js';
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+/** A fact other systems may need to learn; written to the outbox in the same transaction. */
+export interface DomainEvent {
+  type: string;
+  /** Events with the same key are delivered in order. */
+  key: string;
+  payload: unknown;
+}
+
+/**
+ * One unit of work: a transaction plus the audit records and events it produces, which are
+ * written when the use case returns, so no use case can forget them or write them twice.
+ */
+export interface Work {
+  readonly trx: Trx;
+  readonly ctx: Ctx;
+  readonly dialect: DialectName;
+  audit(entry: AuditEntry): void;
+  emit(event: DomainEvent): void;
+}
+
+/** Read access for queries: the database handle and who is asking. */
+export interface Reader {
+  readonly db: Store['db'];
+  readonly ctx: Ctx;
+  readonly dialect: DialectName;
+}
+
+export function reader(store: Store, ctx: Ctx): Reader {
+  return { db: store.db, ctx, dialect: store.dialect };
+}
+
+export function runWork<T>(store: Store, ctx: Ctx, fn: (w: Work) => Promise<T>): Promise<T> {
+  return store.transaction(async (trx) => {
+    const audits: PendingAudit[] = [];
+    const events: DomainEvent[] = [];
+    const now = isoTimestamp(ctx.clock);
+    const actor = actorLabel(ctx.actor);
+    const work: Work = {
+      trx,
+      ctx,
+      dialect: store.dialect,
+      audit(entry) {
+        audits.push({
+          id: ctx.ids.next('aud'),
+          actor,
+          action: entry.action,
+          entityType: entry.entityType,
+          entityId: entry.entityId,
+          before: entry.before ?? null,
+          after: entry.after ?? null,
+          reason: entry.reason ?? null,
+          requestId: ctx.requestId ?? null,
+          occurredAt: now,
+        });
+      },
+      emit(event) {
+        events.push(event);
+      },
+    };
+    const result = await fn(work);
+    if (events.length > 0) {
+      const rows = events.map((e) => ({
+        id: ctx.ids.next('evt'),
+        tenant_id: ctx.tenantId,
+        type: e.type,
+        aggregate_key: e.key,
+        payload_json: canonicalJson(e.payload),
+        status: 'pending',
+        attempts: 0,
+        created_at: now,
+      }));
+      for (let i = 0; i < rows.length; i += 500) {
+        await trx
+          .insertInto('outbox')
+          .values(rows.slice(i, i + 500))
+          .execute();
+      }
+    }
+    await appendToChain(trx, store.dialect, ctx.tenantId, audits);
+    return result;
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Permissions are `resource:action` scopes derived from one constant map (after n8n's
+ * permissions package); roles are lists of scopes. Every route names the scope it needs.
+ */
+export const RESOURCES = {
+  part: ['read', 'write'],
+  location: ['read', 'write'],
+  stock: ['read', 'move', 'adjust', 'count'],
+  reservation: ['read', 'create', 'release'],
+  policy: ['read', 'write'],
+  audit: ['read', 'verify'],
+  event: ['read'],
+  apikey: ['read', 'manage'],
+  tenant: ['manage'],
+} as const;
+
+type Resources = typeof RESOURCES;
+export type Permission = {
+  [R in keyof Resources]: `${R}:${Resources[R][number]}`;
+}[keyof Resources];
+
+export const ALL_PERMISSIONS: readonly Permission[] = Object.entries(RESOURCES).flatMap(
+  ([resource, actions]) =>
+    (actions as readonly string[]).map((action) => `${resource}:${action}` as Permission),
+);
+
+export const ROLES = [
+  'admin',
+  'integration_admin',
+  'planner',
+  'dispatcher',
+  'technician',
+  'auditor',
+  'read_only',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+const READ_MASTER: Permission[] = ['part:read', 'location:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ALL_PERMISSIONS,
+  // Connectors post receipts, issues, transfers and warehouse adjustments for the systems they speak for.
+  integration_admin: [
+    ...READ_MASTER,
+    'part:write',
+    'location:write',
+    'stock:read',
+    'stock:move',
+    'stock:adjust',
+    'reservation:read',
+    'reservation:create',
+    'reservation:release',
+    'policy:read',
+    'event:read',
+  ],
+  planner: [
+    ...READ_MASTER,
+    'part:write',
+    'stock:read',
+    'stock:adjust',
+    'stock:count',
+    'reservation:read',
+    'reservation:create',
+    'reservation:release',
+    'policy:read',
+    'policy:write',
+  ],
+  dispatcher: [
+    ...READ_MASTER,
+    'stock:read',
+    'reservation:read',
+    'reservation:create',
+    'reservation:release',
+    'policy:read',
+  ],
+  // Technicians issue parts from their van and report what they count there.
+  technician: [...READ_MASTER, 'stock:read', 'stock:move', 'stock:count', 'reservation:read'],
+  auditor: [
+    ...READ_MASTER,
+    'stock:read',
+    'reservation:read',
+    'policy:read',
+    'audit:read',
+    'audit:verify',
+    'event:read',
+    'apikey:read',
+  ],
+  read_only: [...READ_MASTER, 'stock:read', 'reservation:read'],
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}

@@ -1,0 +1,76 @@
+import type { Reader } from '../../kernel/index.js';
+
+export interface AuditRecord {
+  id: string;
+  seq: number;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  requestId: string | null;
+  occurredAt: string;
+  hash: string;
+}
+
+export async function listAuditRecords(
+  r: Reader,
+  query: {
+    entityType?: string | undefined;
+    entityId?: string | undefined;
+    action?: string | undefined;
+    beforeSeq?: number | undefined;
+    limit: number;
+  },
+): Promise<AuditRecord[]> {
+  let qb = r.db.selectFrom('audit_records').selectAll().where('tenant_id', '=', r.ctx.tenantId);
+  if (query.entityType) qb = qb.where('entity_type', '=', query.entityType);
+  if (query.entityId) qb = qb.where('entity_id', '=', query.entityId);
+  if (query.action) qb = qb.where('action', '=', query.action);
+  if (query.beforeSeq !== undefined) qb = qb.where('seq', '<', query.beforeSeq);
+  const rows = await qb.orderBy('seq', 'desc').limit(query.limit).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    seq: Number(row.seq),
+    actor: row.actor,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    before: row.before_json === null ? null : (JSON.parse(row.before_json) as unknown),
+    after: row.after_json === null ? null : (JSON.parse(row.after_json) as unknown),
+    reason: row.reason,
+    requestId: row.request_id,
+    occurredAt: row.occurred_at,
+    hash: row.hash,
+  }));
+}
+
+export interface OutboxEvent {
+  id: string;
+  type: string;
+  key: string;
+  payload: unknown;
+  status: string;
+  createdAt: string;
+}
+
+/** The outbox read as an event feed; the integration runtime delivers the same rows. */
+export async function listEvents(
+  r: Reader,
+  query: { type?: string | undefined; afterId?: string | undefined; limit: number },
+): Promise<OutboxEvent[]> {
+  let qb = r.db.selectFrom('outbox').selectAll().where('tenant_id', '=', r.ctx.tenantId);
+  if (query.type) qb = qb.where('type', '=', query.type);
+  if (query.afterId) qb = qb.where('id', '>', query.afterId);
+  const rows = await qb.orderBy('id').limit(query.limit).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    type: row.type,
+    key: row.aggregate_key,
+    payload: JSON.parse(row.payload_json) as unknown,
+    status: row.status,
+    createdAt: row.created_at,
+  }));
+}

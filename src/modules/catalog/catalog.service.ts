@@ -1,0 +1,145 @@
+import type { Kysely } from 'kysely';
+import type { Database, Trx } from '../../db/index.js';
+import type { Reader, Work } from '../../kernel/index.js';
+import { isoTimestamp } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import { isUniqueViolation } from '../../kernel/index.js';
+import {
+  createPartSchema,
+  defaultWholeUnits,
+  type CreatePartInput,
+  type Part,
+  type PartTracking,
+} from './catalog.schemas.js';
+
+type PartRow = Database['parts'];
+
+function toPart(row: {
+  id: string;
+  part_number: string;
+  description: string;
+  base_uom: string;
+  whole_units: number;
+  tracking: string;
+  created_at: string;
+  updated_at: string;
+}): Part {
+  return {
+    id: row.id,
+    partNumber: row.part_number,
+    description: row.description,
+    baseUom: row.base_uom,
+    wholeUnits: Number(row.whole_units) === 1,
+    tracking: row.tracking as PartTracking,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function createPart(w: Work, input: CreatePartInput): Promise<Part> {
+  return (await createParts(w, [input]))[0] as Part;
+}
+
+/** Creates many parts in one unit of work (demo seeding, imports). */
+export async function createParts(w: Work, inputs: CreatePartInput[]): Promise<Part[]> {
+  const now = isoTimestamp(w.ctx.clock);
+  const rows: PartRow[] = inputs.map((raw) => {
+    const input = createPartSchema.parse(raw);
+    return {
+      id: w.ctx.ids.next('prt'),
+      tenant_id: w.ctx.tenantId,
+      part_number: input.partNumber,
+      description: input.description,
+      base_uom: input.baseUom,
+      whole_units: (input.wholeUnits ?? defaultWholeUnits(input.baseUom)) ? 1 : 0,
+      tracking: input.tracking,
+      created_at: now,
+      updated_at: now,
+    };
+  });
+  try {
+    for (let i = 0; i < rows.length; i += 400) {
+      await w.trx
+        .insertInto('parts')
+        .values(rows.slice(i, i + 400))
+        .execute();
+    }
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        'PART_EXISTS',
+        `Part ${rows.length === 1 ? `'${rows[0]?.part_number}' ` : ''}already exists`,
+      );
+    }
+    throw error;
+  }
+  const parts = rows.map(toPart);
+  for (const part of parts) {
+    w.audit({ action: 'part.created', entityType: 'part', entityId: part.id, after: part });
+    w.emit({ type: 'catalog.part_created', key: `part:${part.partNumber}`, payload: part });
+  }
+  return parts;
+}
+
+/** Looks a part up by its number inside a transaction or a read; throws PART_NOT_FOUND. */
+export async function requirePart(
+  db: Kysely<Database> | Trx,
+  tenantId: string,
+  partNumber: string,
+): Promise<Part> {
+  const row = await db
+    .selectFrom('parts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('part_number', '=', partNumber)
+    .executeTakeFirst();
+  if (!row) throw new AppError('PART_NOT_FOUND', `No part '${partNumber}'`, { partNumber });
+  return toPart(row);
+}
+
+export async function getPart(r: Reader, partNumber: string): Promise<Part> {
+  return requirePart(r.db, r.ctx.tenantId, partNumber);
+}
+
+export async function partsByIds(
+  db: Kysely<Database> | Trx,
+  tenantId: string,
+  ids: string[],
+): Promise<Map<string, Part>> {
+  const out = new Map<string, Part>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    if (chunk.length === 0) continue;
+    const rows = await db
+      .selectFrom('parts')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', chunk)
+      .execute();
+    for (const row of rows) out.set(row.id, toPart(row));
+  }
+  return out;
+}
+
+export async function listParts(
+  r: Reader,
+  query: { q?: string | undefined; limit: number; after?: string | undefined },
+): Promise<Part[]> {
+  let qb = r.db.selectFrom('parts').selectAll().where('tenant_id', '=', r.ctx.tenantId);
+  if (query.q) {
+    const like = `%${query.q.replace(/[%_]/g, '')}%`;
+    qb = qb.where((eb) => eb.or([eb('part_number', 'like', like), eb('description', 'like', like)]));
+  }
+  if (query.after) qb = qb.where('part_number', '>', query.after);
+  const rows = await qb.orderBy('part_number').limit(query.limit).execute();
+  return rows.map(toPart);
+}
+
+export async function countParts(r: Reader): Promise<number> {
+  const row = await r.db
+    .selectFrom('parts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', r.ctx.tenantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

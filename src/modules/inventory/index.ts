@@ -1,0 +1,44 @@
+export {
+  STOCK_STATUSES,
+  LOCATION_TYPES,
+  MOVEMENT_TYPES,
+  DEMAND_TYPES,
+  RESERVATION_STATES,
+  type StockStatus,
+  type LocationType,
+  type MovementType,
+  type DemandType,
+  type Location,
+  type MovementInput,
+  type MovementResult,
+  type LedgerLine,
+  type Reservation,
+  type StockRow,
+  type CreateLocationInput,
+  type CreateReservationInput,
+  type CountInput,
+} from './inventory.schemas.js';
+export { createLocations, listLocations, getLocation } from './locations.service.js';
+export { postMovement, queryStock, queryLedger } from './stock.service.js';
+export {
+  createReservation,
+  releaseReservation,
+  listReservations,
+  getReservation,
+  type ReservationOutcome,
+} from './reservations.service.js';
+export { postCount, type CountResult } from './counts.service.js';
+export { getPolicy, putPolicy, POLICY_NAMES, type PolicyName } from './policies.js';
+export {
+  decideReservation,
+  decideShortfall,
+  outranks,
+  DEFAULT_RESERVATION_POLICY,
+  type ReservationPolicy,
+  type Claim,
+  type ReservationDecision,
+} from './allocation.js';
+export { visibleStatuses, DEFAULT_VISIBILITY_POLICY, type VisibilityPolicy } from './visibility.js';
+export { planMovement, quantityToMilli } from './movement-plan.js';
+export { BUILT_IN_REASON_CODES } from './reason-codes.js';
+export { registerInventoryRoutes } from './inventory.routes.js';

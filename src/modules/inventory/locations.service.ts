@@ -1,0 +1,147 @@
+import type { Kysely } from 'kysely';
+import type { Database, Trx } from '../../db/index.js';
+import { isUniqueViolation, type Reader, type Work } from '../../kernel/index.js';
+import { isoTimestamp } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import {
+  createLocationSchema,
+  type CreateLocationInput,
+  type Location,
+  type LocationType,
+} from './inventory.schemas.js';
+
+interface LocationRow {
+  id: string;
+  code: string;
+  name: string;
+  type: string;
+  parent_id: string | null;
+  region: string;
+  created_at: string;
+}
+
+function toLocation(row: LocationRow, parentCode: string | null): Location {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    type: row.type as LocationType,
+    parentCode,
+    region: row.region,
+    createdAt: row.created_at,
+  };
+}
+
+export async function requireLocation(
+  db: Kysely<Database> | Trx,
+  tenantId: string,
+  code: string,
+): Promise<LocationRow> {
+  const row = await db
+    .selectFrom('locations')
+    .select(['id', 'code', 'name', 'type', 'parent_id', 'region', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (!row) throw new AppError('LOCATION_NOT_FOUND', `No location '${code}'`, { locationCode: code });
+  return row;
+}
+
+export async function createLocations(w: Work, inputs: CreateLocationInput[]): Promise<Location[]> {
+  const out: Location[] = [];
+  const now = isoTimestamp(w.ctx.clock);
+  const created = new Map<string, string>();
+  for (const raw of inputs) {
+    const input = createLocationSchema.parse(raw);
+    let parentId: string | null = null;
+    if (input.parentCode !== undefined) {
+      if (input.parentCode === input.code) {
+        throw new AppError('LOCATION_PARENT_INVALID', `Location '${input.code}' cannot be its own parent`);
+      }
+      parentId =
+        created.get(input.parentCode) ??
+        (
+          await requireLocation(w.trx, w.ctx.tenantId, input.parentCode).catch(() => {
+            throw new AppError(
+              'LOCATION_PARENT_INVALID',
+              `Parent location '${input.parentCode}' does not exist`,
+            );
+          })
+        ).id;
+    }
+    const row = {
+      id: w.ctx.ids.next('loc'),
+      tenant_id: w.ctx.tenantId,
+      code: input.code,
+      name: input.name,
+      type: input.type,
+      parent_id: parentId,
+      region: input.region,
+      created_at: now,
+    };
+    try {
+      await w.trx.insertInto('locations').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new AppError('LOCATION_EXISTS', `Location '${input.code}' already exists`);
+      throw error;
+    }
+    created.set(row.code, row.id);
+    const location = toLocation(row, input.parentCode ?? null);
+    w.audit({ action: 'location.created', entityType: 'location', entityId: row.id, after: location });
+    w.emit({ type: 'inventory.location_created', key: `location:${row.code}`, payload: location });
+    out.push(location);
+  }
+  return out;
+}
+
+export async function listLocations(
+  r: Reader,
+  filter: { type?: LocationType | undefined; region?: string | undefined } = {},
+): Promise<Location[]> {
+  let qb = r.db
+    .selectFrom('locations as l')
+    .leftJoin('locations as p', 'p.id', 'l.parent_id')
+    .select([
+      'l.id',
+      'l.code',
+      'l.name',
+      'l.type',
+      'l.parent_id',
+      'l.region',
+      'l.created_at',
+      'p.code as parent_code',
+    ])
+    .where('l.tenant_id', '=', r.ctx.tenantId);
+  if (filter.type) qb = qb.where('l.type', '=', filter.type);
+  if (filter.region) qb = qb.where('l.region', '=', filter.region);
+  const rows = await qb.orderBy('l.code').execute();
+  return rows.map((row) => toLocation(row, row.parent_code));
+}
+
+export async function getLocation(r: Reader, code: string): Promise<Location> {
+  const row = await requireLocation(r.db, r.ctx.tenantId, code);
+  const parent = row.parent_id
+    ? await r.db.selectFrom('locations').select('code').where('id', '=', row.parent_id).executeTakeFirst()
+    : undefined;
+  return toLocation(row, parent?.code ?? null);
+}
+
+export async function locationCodesByIds(
+  db: Kysely<Database> | Trx,
+  tenantId: string,
+  ids: string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('locations')
+      .select(['id', 'code'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const row of rows) out.set(row.id, row.code);
+  }
+  return out;
+}

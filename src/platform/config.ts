@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  SPAREHUB_DATA_DIR: z.string().default('./data'),
+  SPAREHUB_ADMIN_KEY: z.string().min(20).optional(),
+  SPAREHUB_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+});
+
+export interface HubConfig {
+  /** postgres://… selects PostgreSQL; otherwise SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminKey: string | undefined;
+  bodyLimit: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  port: number;
+  host: string;
+}
+
+/** Reads configuration from the environment, then applies explicit overrides (CLI flags). */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<HubConfig> = {}): HubConfig {
+  const parsed = envSchema.parse(env);
+  const base: HubConfig = {
+    databaseUrl: parsed.DATABASE_URL,
+    dataDir: parsed.SPAREHUB_DATA_DIR,
+    adminKey: parsed.SPAREHUB_ADMIN_KEY,
+    bodyLimit: parsed.SPAREHUB_BODY_LIMIT,
+    logLevel: parsed.LOG_LEVEL,
+    port: parsed.PORT,
+    host: parsed.HOST,
+  };
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...base, ...defined };
+}

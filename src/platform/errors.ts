@@ -1,0 +1,65 @@
+/**
+ * The one catalogue of error codes. Each module owns its codes (its *.errors.ts);
+ * this file maps every code to an HTTP status in one exhaustive place, so a new code
+ * cannot ship without a status and a title (docs/errors.md is checked against it).
+ */
+export const ERROR_CATALOG = {
+  // platform and HTTP
+  VALIDATION_FAILED: { status: 400, title: 'The request does not match the schema' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is larger than the limit' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+  NOT_READY: { status: 503, title: 'The hub is not ready' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'The idempotency key was already used with a different request',
+  },
+  IDEMPOTENCY_KEY_INVALID: { status: 400, title: 'The idempotency key is not acceptable' },
+  // access
+  AUTH_REQUIRED: { status: 401, title: 'An API key is required' },
+  AUTH_INVALID: { status: 401, title: 'The API key is not valid' },
+  FORBIDDEN: { status: 403, title: 'The API key lacks the permission for this action' },
+  TENANT_NOT_FOUND: { status: 404, title: 'Tenant not found' },
+  TENANT_EXISTS: { status: 409, title: 'A tenant with this code already exists' },
+  ROLE_UNKNOWN: { status: 400, title: 'Unknown role' },
+  // catalog
+  PART_NOT_FOUND: { status: 404, title: 'Part not found' },
+  PART_EXISTS: { status: 409, title: 'A part with this number already exists' },
+  // inventory
+  LOCATION_NOT_FOUND: { status: 404, title: 'Location not found' },
+  LOCATION_EXISTS: { status: 409, title: 'A location with this code already exists' },
+  LOCATION_PARENT_INVALID: { status: 422, title: 'The parent location is not acceptable' },
+  QUANTITY_INVALID: { status: 422, title: 'The quantity is not acceptable for this part' },
+  INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock to cover the request' },
+  MOVEMENT_INVALID: { status: 422, title: 'The movement is not consistent' },
+  SERIAL_INVALID: { status: 422, title: 'The serial numbers do not match the stock' },
+  RESERVATION_NOT_FOUND: { status: 404, title: 'Reservation not found' },
+  RESERVATION_NOT_OPEN: { status: 409, title: 'The reservation is no longer open' },
+  REASON_CODE_REQUIRED: { status: 422, title: 'A reason code is required for this change' },
+  REASON_CODE_UNKNOWN: { status: 422, title: 'Unknown reason code' },
+  POLICY_INVALID: { status: 422, title: 'The policy is not acceptable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** An expected failure with a stable code; the HTTP layer renders it as RFC 9457 problem details. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, detail: string, details?: Record<string, unknown>) {
+    super(detail);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.details = details;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
