@@ -81,8 +81,8 @@ export interface ApplyMovementArgs {
 }
 
 /**
- * Posts ledger lines and moves balances with them: removals first (each a conditional
- * update that fails rather than going negative), then additions. The ledger and the
+ * Posts ledger lines and moves balances with them, each removal a conditional update that
+ * fails rather than going negative. Rows are touched in one global order (no deadlocks). The ledger and the
  * balances change in the same transaction, so they always agree.
  */
 export async function applyMovement(w: Work, args: ApplyMovementArgs): Promise<MovementResult> {
@@ -104,7 +104,12 @@ export async function applyMovement(w: Work, args: ApplyMovementArgs): Promise<M
   // A stable order of row updates keeps two transfers in opposite directions from deadlocking.
   const ordered = [...byBalance.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
 
-  for (const { key, milli } of ordered.filter((b) => b.milli < 0)) {
+  for (const { key, milli } of ordered) {
+    if (milli > 0) {
+      await increaseOnHand(w.trx, key, milli, now);
+      continue;
+    }
+    if (milli === 0) continue;
     const need = -milli;
     const ok = args.consumesReservation
       ? await decreaseReserved(w.trx, key, need, now)
@@ -120,6 +125,8 @@ export async function applyMovement(w: Work, args: ApplyMovementArgs): Promise<M
       );
     }
   }
+  // Serial and lot rows are locked only after their balances, so the order above protects them
+  // too; removals go first so a serial can leave one place before the unique index sees it arrive.
   const tracked = deltas.filter((d) => d.serial !== '' || d.lot !== '');
   for (const d of tracked.filter((t) => t.deltaMilli < 0)) {
     const ok = await changeTracked(
@@ -136,9 +143,6 @@ export async function applyMovement(w: Work, args: ApplyMovementArgs): Promise<M
           )
         : insufficient(part.partNumber, `${codeOf(d.locationId)} lot ${d.lot}`, d.status, -d.deltaMilli, 0);
     }
-  }
-  for (const { key, milli } of ordered.filter((b) => b.milli > 0)) {
-    await increaseOnHand(w.trx, key, milli, now);
   }
   for (const d of tracked.filter((t) => t.deltaMilli > 0)) {
     try {
