@@ -31,6 +31,12 @@ declare module 'fastify' {
   }
 }
 
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal)
+    throw new Error(`route ${request.routeOptions.url ?? request.url} has no principal`);
+  return request.principal;
+}
+
 export function ctxOf(request: FastifyRequest): Ctx {
   if (!request.ctx)
     throw new Error(`route ${request.routeOptions.url ?? request.url} has no authenticated context`);

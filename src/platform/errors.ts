@@ -10,7 +10,6 @@ export const ERROR_CATALOG = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is larger than the limit' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   NOT_READY: { status: 503, title: 'The hub is not ready' },
   IDEMPOTENCY_KEY_REUSED: {

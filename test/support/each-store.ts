@@ -13,7 +13,7 @@ export const DIALECTS: DialectName[] = ['sqlite', 'postgres'];
 
 export interface ApiResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
   body: any;
 }
 

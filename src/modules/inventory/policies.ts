@@ -31,7 +31,7 @@ export const POLICIES = {
   'stock-visibility': { schema: visibilityPolicySchema, defaults: DEFAULT_VISIBILITY_POLICY },
 } as const;
 export type PolicyName = keyof typeof POLICIES;
-export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[];
+export const POLICY_NAMES = ['reservation', 'stock-visibility'] as const satisfies readonly PolicyName[];
 
 export interface PolicyDocument {
   name: PolicyName;
@@ -39,10 +39,6 @@ export interface PolicyDocument {
   body: unknown;
   updatedAt: string | null;
   updatedBy: string | null;
-}
-
-export function isPolicyName(name: string): name is PolicyName {
-  return name in POLICIES;
 }
 
 export async function getPolicy(
