@@ -48,18 +48,24 @@ export async function appendToChain(
   records: PendingAudit[],
 ): Promise<void> {
   if (records.length === 0) return;
-  await trx
-    .insertInto('audit_heads')
-    .values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH })
-    .onConflict((oc) => oc.column('tenant_id').doNothing())
-    .execute();
-  const head = await trx
-    .selectFrom('audit_heads')
-    .select(['seq', 'hash'])
-    .where('tenant_id', '=', tenantId)
-    .$if(dialect === 'postgres', (qb) => qb.forUpdate())
-    .executeTakeFirstOrThrow();
-
+  const lockHead = () =>
+    trx
+      .selectFrom('audit_heads')
+      .select(['seq', 'hash'])
+      .where('tenant_id', '=', tenantId)
+      .$if(dialect === 'postgres', (qb) => qb.forUpdate())
+      .executeTakeFirst();
+  let head = await lockHead();
+  if (!head) {
+    // A tenant's first record: create its head (another writer may win the race; that is fine).
+    await trx
+      .insertInto('audit_heads')
+      .values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column('tenant_id').doNothing())
+      .execute();
+    head = await lockHead();
+    if (!head) throw new Error(`audit chain head for tenant ${tenantId} could not be created`);
+  }
   let seq = Number(head.seq);
   let prevHash = head.hash;
   const rows = records.map((r) => {
