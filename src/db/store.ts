@@ -11,6 +11,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { AppError } from '../platform/errors.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -156,7 +157,8 @@ function openSqlite(path: string): Store {
             if (queue.length === 1) setImmediate(() => void drain());
           });
         } catch (error) {
-          if (attempt >= MAX_ATTEMPTS || !(error instanceof RetryTransaction)) throw error;
+          if (!(error instanceof RetryTransaction)) throw error;
+          if (attempt >= MAX_ATTEMPTS) throw busy(error);
         }
       }
     },
@@ -201,7 +203,8 @@ function openPostgres(url: string, poolSize = 10): Store {
         try {
           return await db.transaction().execute(fn);
         } catch (error) {
-          if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+          if (!isRetryable(error)) throw error;
+          if (attempt >= MAX_ATTEMPTS) throw busy(error);
           // Jittered backoff so that colliding transactions do not collide again.
           await new Promise((r) => setTimeout(r, Math.random() * 4 * attempt));
         }
@@ -213,6 +216,14 @@ function openPostgres(url: string, poolSize = 10): Store {
     },
     close: () => db.destroy(),
   };
+}
+
+/** Retries ran out: the client may simply try again, so say so rather than fail with a 500. */
+function busy(cause: unknown): AppError {
+  return new AppError(
+    'STORE_BUSY',
+    `The change collided with others ${MAX_ATTEMPTS} times: ${(cause as Error).message}`,
+  );
 }
 
 function isRetryable(error: unknown): boolean {

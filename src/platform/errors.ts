@@ -12,6 +12,7 @@ export const ERROR_CATALOG = {
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   NOT_READY: { status: 503, title: 'The hub is not ready' },
+  STORE_BUSY: { status: 503, title: 'Too many concurrent changes to the same data; retry shortly' },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     title: 'The idempotency key was already used with a different request',
