@@ -167,6 +167,79 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface NumberingSchemesTable {
+  tenant_id: string;
+  code: string;
+  kind: string;
+  issuer: string | null;
+  description: string;
+  rules_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PartXrefsTable {
+  tenant_id: string;
+  scheme_code: string;
+  number_normalized: string;
+  number_raw: string;
+  part_id: string;
+  source: string;
+  created_at: string;
+}
+
+export interface XrefConflictsTable {
+  id: string;
+  tenant_id: string;
+  scheme_code: string;
+  number_normalized: string;
+  number_raw: string;
+  existing_part_id: string;
+  proposed_part_id: string;
+  source: string;
+  status: string;
+  created_at: string;
+  resolved_at: string | null;
+}
+
+export interface SupersessionsTable {
+  tenant_id: string;
+  part_id: string;
+  successor_id: string;
+  type: string;
+  effective_from: string;
+  reason: string;
+  use_up: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface SubstitutesTable {
+  tenant_id: string;
+  part_id: string;
+  substitute_id: string;
+  models_json: string | null;
+  preference: number;
+  note: string | null;
+  created_at: string;
+}
+
+export interface UomConversionsTable {
+  tenant_id: string;
+  part_id: string;
+  from_uom: string;
+  to_uom: string;
+  numerator: number;
+  denominator: number;
+  created_at: string;
+}
+
+export interface TenantLocksTable {
+  tenant_id: string;
+  name: string;
+  version: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -183,4 +256,11 @@ export interface Database {
   audit_heads: AuditHeadsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  numbering_schemes: NumberingSchemesTable;
+  part_xrefs: PartXrefsTable;
+  xref_conflicts: XrefConflictsTable;
+  supersessions: SupersessionsTable;
+  substitutes: SubstitutesTable;
+  uom_conversions: UomConversionsTable;
+  tenant_locks: TenantLocksTable;
 }

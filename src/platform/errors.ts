@@ -41,6 +41,18 @@ export const ERROR_CATALOG = {
   REASON_CODE_REQUIRED: { status: 422, title: 'A reason code is required for this change' },
   REASON_CODE_UNKNOWN: { status: 422, title: 'Unknown reason code' },
   POLICY_INVALID: { status: 422, title: 'The policy is not acceptable' },
+  // catalog: numbers, supersession, substitutes, units
+  SCHEME_NOT_FOUND: { status: 404, title: 'Numbering scheme not found' },
+  NUMBER_NOT_FOUND: { status: 404, title: 'No part carries this number' },
+  NUMBER_AMBIGUOUS: { status: 409, title: 'The number points at more than one part' },
+  XREF_CONFLICT: { status: 409, title: 'The number already points at another part' },
+  SUPERSESSION_CYCLE: { status: 422, title: 'The supersession would form a cycle' },
+  SUPERSESSION_FORK: { status: 409, title: 'The part already has a successor' },
+  SUPERSESSION_SELF: { status: 422, title: 'A part cannot supersede itself' },
+  SUBSTITUTE_INVALID: { status: 422, title: 'The substitute is not acceptable' },
+  UOM_UNKNOWN: { status: 422, title: 'Unknown unit of measure for this part' },
+  UOM_NOT_CONVERTIBLE: { status: 422, title: 'No conversion between these units for this part' },
+  UOM_AMBIGUOUS: { status: 422, title: 'The unit conversions for this part contradict each other' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -18,3 +18,33 @@ export {
   type CreatePartInput,
 } from './catalog.schemas.js';
 export { registerCatalogRoutes } from './catalog.routes.js';
+export { registerReferenceRoutes } from './references.routes.js';
+export {
+  resolveNumber,
+  addXref,
+  listXrefs,
+  listConflicts,
+  listSchemes,
+  saveScheme,
+  INTERNAL_SCHEME,
+} from './xrefs.service.js';
+export {
+  addSupersession,
+  removeSupersession,
+  addSubstitute,
+  listSubstitutes,
+  supersessionLinks,
+  loadChain,
+} from './supersession.service.js';
+export { addConversion, listConversions, convertToBase, BUILT_IN_CONVERSIONS } from './uom.service.js';
+export { normalizeNumber, type NormalizationRules } from './normalization.js';
+export { resolveCurrent, checkNewLink, interchangeableWith, type SupersessionLink } from './supersession.js';
+export { conversionFactor, applyFactor, type Conversion } from './uom.js';
+export type {
+  Scheme,
+  Xref,
+  XrefConflict,
+  Resolution,
+  Supersession,
+  Substitute,
+} from './references.schemas.js';
