@@ -10,10 +10,17 @@ import type { Ctx } from './platform/context.js';
 import { createIdGenerator, type IdGenerator } from './platform/ids.js';
 import { cryptoRandom, type Random } from './platform/random.js';
 
-export interface Hub {
+export interface Hub extends Core {
+  app: FastifyInstance;
+}
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface Core {
   config: HubConfig;
   store: Store;
-  app: FastifyInstance;
   defaultTenant: Tenant;
   clock: Clock;
   ids: IdGenerator;
@@ -23,15 +30,11 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
-
-/** Opens and migrates the store, makes sure the default tenant exists, and builds the app. */
-export async function openHub(
+/** Opens and migrates the store and makes sure the default tenant exists: what every command needs. */
+export async function openCore(
   config: HubConfig,
   inject: { clock?: Clock; random?: Random } = {},
-): Promise<Hub> {
+): Promise<Core> {
   const clock = inject.clock ?? systemClock;
   const random = inject.random ?? cryptoRandom;
   const ids = createIdGenerator(clock, random);
@@ -42,26 +45,34 @@ export async function openHub(
     const defaultTenant = await ensureDefaultTenant(store, system);
     const systemCtx = (): Ctx => ({ ...system, tenantId: defaultTenant.id });
     if (config.adminKey) await registerAdminKey(store, systemCtx(), config.adminKey);
+    return { config, store, defaultTenant, clock, ids, random, systemCtx, close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** The core plus the HTTP app (not listening yet). */
+export async function openHub(
+  config: HubConfig,
+  inject: { clock?: Clock; random?: Random } = {},
+): Promise<Hub> {
+  const core = await openCore(config, inject);
+  try {
     const app = await buildApp(
-      { store, clock, ids, random, metrics: createMetrics() },
+      { store: core.store, clock: core.clock, ids: core.ids, random: core.random, metrics: createMetrics() },
       { bodyLimit: config.bodyLimit, logLevel: config.logLevel, version: VERSION },
     );
     return {
-      config,
-      store,
+      ...core,
       app,
-      defaultTenant,
-      clock,
-      ids,
-      random,
-      systemCtx,
       async close() {
         await app.close();
-        await store.close();
+        await core.close();
       },
     };
   } catch (error) {
-    await store.close();
+    await core.close();
     throw error;
   }
 }

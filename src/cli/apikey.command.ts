@@ -7,7 +7,7 @@ import {
   findTenantByCode,
   isRole,
 } from '../modules/access/index.js';
-import { openHub } from '../main.js';
+import { openCore } from '../main.js';
 import { configFrom, withStoreOptions } from './options.js';
 
 export function registerApiKeyCommand(program: Command): void {
@@ -23,7 +23,7 @@ export function registerApiKeyCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const hub = await openHub({ ...configFrom(opts), logLevel: 'warn' });
+      const hub = await openCore({ ...configFrom(opts), logLevel: 'warn' });
       try {
         const tenant = await findTenantByCode(hub.store, opts.tenant);
         const { key, info } = await runWork(hub.store, { ...hub.systemCtx(), tenantId: tenant.id }, (w) =>

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../main.js';
 import { registerApiKeyCommand } from './apikey.command.js';
 import { registerDemoCommand } from './demo.command.js';
+import { registerImportCommands } from './import.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerVerifyCommand } from './verify.command.js';
@@ -18,5 +19,6 @@ export async function runCli(argv: string[]): Promise<void> {
   registerDemoCommand(program);
   registerVerifyCommand(program);
   registerApiKeyCommand(program);
+  registerImportCommands(program);
   await program.parseAsync(argv);
 }

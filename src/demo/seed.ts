@@ -12,7 +12,7 @@ import {
   type StockStatus,
 } from '../modules/inventory/index.js';
 import { reader } from '../kernel/index.js';
-import type { Hub } from '../main.js';
+import type { Core } from '../main.js';
 import { seededRandom, type Random } from '../platform/random.js';
 import { AppError } from '../platform/errors.js';
 
@@ -128,7 +128,7 @@ function demoParts(rnd: Random): CreatePartInput[] {
 }
 
 /** Seeds the demo company once: a network of 2 regions and 24 vans, 3,000 parts, stock in every status, open reservations. */
-export async function seedDemo(hub: Hub, options: { keysDir: string }): Promise<DemoSummary> {
+export async function seedDemo(hub: Core, options: { keysDir: string }): Promise<DemoSummary> {
   const ctx = hub.systemCtx();
   const keysFile = join(options.keysDir, 'demo-keys.json');
   const existing = await countParts(reader(hub.store, ctx));

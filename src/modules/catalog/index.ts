@@ -48,3 +48,11 @@ export type {
   Supersession,
   Substitute,
 } from './references.schemas.js';
+export {
+  importCsv,
+  exportCsv,
+  IMPORT_KINDS,
+  type ImportKind,
+  type ImportSummary,
+  type Reject,
+} from './import/index.js';

@@ -77,15 +77,13 @@ export async function saveScheme(w: Work, raw: CreateSchemeInput): Promise<Schem
     .insertInto('numbering_schemes')
     .values(row)
     .onConflict((oc) =>
-      oc
-        .columns(['tenant_id', 'code'])
-        .doUpdateSet({
-          kind: row.kind,
-          issuer: row.issuer,
-          description: row.description,
-          rules_json: row.rules_json,
-          updated_at: now,
-        }),
+      oc.columns(['tenant_id', 'code']).doUpdateSet({
+        kind: row.kind,
+        issuer: row.issuer,
+        description: row.description,
+        rules_json: row.rules_json,
+        updated_at: now,
+      }),
     )
     .execute();
   const scheme: Scheme = {

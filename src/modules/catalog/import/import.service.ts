@@ -1,0 +1,414 @@
+import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { Store } from '../../../db/index.js';
+import { runWork, type Work } from '../../../kernel/index.js';
+import { isoTimestamp } from '../../../platform/clock.js';
+import type { Ctx } from '../../../platform/context.js';
+import { AppError, isAppError } from '../../../platform/errors.js';
+import { createPartSchema, defaultWholeUnits, partNumberSchema } from '../catalog.schemas.js';
+import { normalizeNumber } from '../normalization.js';
+import type { Scheme } from '../references.schemas.js';
+import { INTERNAL_SCHEME, listSchemes } from '../xrefs.service.js';
+import { mapRecord, parseColumnMapping } from './columns.js';
+
+export const IMPORT_KINDS = ['parts', 'xrefs'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+const FIELDS: Record<ImportKind, readonly string[]> = {
+  parts: ['partNumber', 'description', 'baseUom', 'wholeUnits', 'tracking'],
+  xrefs: ['partNumber', 'scheme', 'number', 'source'],
+};
+
+export interface Reject {
+  /** 1-based line in the file (the header is line 1). */
+  line: number;
+  code: string;
+  reason: string;
+  record: Record<string, string>;
+}
+
+export interface ImportSummary {
+  kind: ImportKind;
+  rows: number;
+  created: number;
+  unchanged: number;
+  rejected: number;
+  conflicts: number;
+  batches: number;
+  durationMs: number;
+}
+
+export interface ImportOptions {
+  kind: ImportKind;
+  mapping?: string | undefined;
+  batchSize?: number;
+  /** Called after each batch commits. */
+  onProgress?: (summary: ImportSummary) => void;
+  onReject: (reject: Reject) => void;
+}
+
+interface Row {
+  line: number;
+  record: Record<string, string>;
+  fields: Record<string, string>;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map(
+      (i) =>
+        `${i.path.join('.') || 'row'}: ${i.code === 'invalid_type' && i.message.endsWith('received undefined') ? 'is required' : i.message}`,
+    )
+    .join('; ');
+}
+
+const booleanCell = z
+  .enum(['true', 'false', 'yes', 'no', '1', '0', 'TRUE', 'FALSE', 'Y', 'N', 'y', 'n'])
+  .transform((v) => ['true', 'yes', '1', 'TRUE', 'Y', 'y'].includes(v));
+
+/**
+ * Streams a CSV file into the part master, a batch per unit of work, so memory stays flat
+ * and a crash loses at most the batch in flight. A run can be repeated: rows already in
+ * the master unchanged are counted, not rejected. Bad rows go to `onReject` with a code.
+ */
+export async function importCsv(
+  store: Store,
+  ctx: Ctx,
+  source: Readable,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const started = Date.now();
+  const mapping = parseColumnMapping(options.mapping, FIELDS[options.kind]);
+  const batchSize = options.batchSize ?? 2000;
+  const summary: ImportSummary = {
+    kind: options.kind,
+    rows: 0,
+    created: 0,
+    unchanged: 0,
+    rejected: 0,
+    conflicts: 0,
+    batches: 0,
+    durationMs: 0,
+  };
+  const reject = (row: Row, code: string, reason: string) => {
+    summary.rejected += 1;
+    options.onReject({ line: row.line, code, reason, record: row.record });
+  };
+  const parser = source.pipe(
+    parse({
+      columns: true,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      info: true,
+    }),
+  );
+  const seen = new Map<string, number>();
+  const schemes =
+    options.kind === 'xrefs'
+      ? new Map((await listSchemes(store.db, ctx.tenantId)).map((s) => [s.code, s]))
+      : new Map<string, Scheme>();
+  let batch: Row[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    await runWork(store, ctx, (w) =>
+      options.kind === 'parts'
+        ? importParts(w, rows, reject, summary)
+        : importXrefs(w, rows, schemes, reject, summary),
+    );
+    summary.batches += 1;
+    options.onProgress?.({ ...summary, durationMs: Date.now() - started });
+  };
+  try {
+    for await (const item of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      summary.rows += 1;
+      const row: Row = {
+        line: item.info.lines,
+        record: item.record,
+        fields: mapRecord(item.record, mapping),
+      };
+      // A key seen earlier in the same file is a duplicate, reported against its first line.
+      const key =
+        options.kind === 'parts'
+          ? (row.fields.partNumber ?? '')
+          : `${row.fields.scheme ?? ''}|${row.fields.number ?? ''}|${row.fields.partNumber ?? ''}`;
+      const first = key ? seen.get(key) : undefined;
+      if (first !== undefined) {
+        reject(
+          row,
+          'DUPLICATE_ROW',
+          `same ${options.kind === 'parts' ? 'part number' : 'cross-reference'} as line ${first}`,
+        );
+        continue;
+      }
+      if (key && options.kind === 'parts') seen.set(key, row.line);
+      batch.push(row);
+      if (batch.length >= batchSize) await flush();
+    }
+  } catch (error) {
+    if (isAppError(error)) throw error;
+    throw new AppError('VALIDATION_FAILED', `The file is not readable CSV: ${(error as Error).message}`);
+  }
+  await flush();
+  summary.durationMs = Date.now() - started;
+  return summary;
+}
+
+async function importParts(
+  w: Work,
+  rows: Row[],
+  reject: (row: Row, code: string, reason: string) => void,
+  summary: ImportSummary,
+): Promise<void> {
+  const valid: Array<{ row: Row; part: z.infer<typeof createPartSchema> }> = [];
+  for (const row of rows) {
+    const wholeUnits =
+      row.fields.wholeUnits === undefined ? undefined : booleanCell.safeParse(row.fields.wholeUnits);
+    if (wholeUnits && !wholeUnits.success) {
+      reject(row, 'VALIDATION_FAILED', `wholeUnits: '${row.fields.wholeUnits}' is not yes/no`);
+      continue;
+    }
+    const parsed = createPartSchema.safeParse({ ...row.fields, wholeUnits: wholeUnits?.data });
+    if (!parsed.success) {
+      reject(row, 'VALIDATION_FAILED', describeIssues(parsed.error));
+      continue;
+    }
+    valid.push({ row, part: parsed.data });
+  }
+  if (valid.length === 0) return;
+  const existing = new Map(
+    (
+      await w.trx
+        .selectFrom('parts')
+        .select(['part_number', 'description', 'base_uom', 'whole_units', 'tracking'])
+        .where('tenant_id', '=', w.ctx.tenantId)
+        .where(
+          'part_number',
+          'in',
+          valid.map((v) => v.part.partNumber),
+        )
+        .execute()
+    ).map((p) => [p.part_number, p]),
+  );
+  const now = isoTimestamp(w.ctx.clock);
+  const inserts = [];
+  for (const { row, part } of valid) {
+    const whole = (part.wholeUnits ?? defaultWholeUnits(part.baseUom)) ? 1 : 0;
+    const prior = existing.get(part.partNumber);
+    if (prior) {
+      const same =
+        prior.description === part.description &&
+        prior.base_uom === part.baseUom &&
+        Number(prior.whole_units) === whole &&
+        prior.tracking === part.tracking;
+      if (same) summary.unchanged += 1;
+      else
+        reject(
+          row,
+          'PART_EXISTS',
+          `part ${part.partNumber} exists with other values; change it through a change request`,
+        );
+      continue;
+    }
+    inserts.push({
+      id: w.ctx.ids.next('prt'),
+      tenant_id: w.ctx.tenantId,
+      part_number: part.partNumber,
+      description: part.description,
+      base_uom: part.baseUom,
+      whole_units: whole,
+      tracking: part.tracking,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+  for (let i = 0; i < inserts.length; i += 500)
+    await w.trx
+      .insertInto('parts')
+      .values(inserts.slice(i, i + 500))
+      .execute();
+  summary.created += inserts.length;
+  if (inserts.length > 0) {
+    // One audit record and one event per batch, listing every part: the batch is the change.
+    const created = inserts.map((p) => ({
+      id: p.id,
+      partNumber: p.part_number,
+      description: p.description,
+      baseUom: p.base_uom,
+      wholeUnits: p.whole_units === 1,
+      tracking: p.tracking,
+    }));
+    w.audit({
+      action: 'parts.imported',
+      entityType: 'import_batch',
+      entityId: w.ctx.ids.next('imp'),
+      after: { parts: created },
+    });
+    w.emit({
+      type: 'catalog.parts_imported',
+      key: 'catalog:parts',
+      payload: { parts: created.map((p) => p.partNumber) },
+    });
+  }
+}
+
+async function importXrefs(
+  w: Work,
+  rows: Row[],
+  schemes: Map<string, Scheme>,
+  reject: (row: Row, code: string, reason: string) => void,
+  summary: ImportSummary,
+): Promise<void> {
+  const rowSchema = z.object({
+    partNumber: partNumberSchema,
+    scheme: z.string().min(1),
+    number: z.string().min(1).max(80),
+    source: z.string().max(60).default('import'),
+  });
+  const candidates: Array<{
+    row: Row;
+    partNumber: string;
+    scheme: Scheme;
+    raw: string;
+    normalized: string;
+    source: string;
+  }> = [];
+  for (const row of rows) {
+    const parsed = rowSchema.safeParse(row.fields);
+    if (!parsed.success) {
+      reject(row, 'VALIDATION_FAILED', describeIssues(parsed.error));
+      continue;
+    }
+    const scheme = schemes.get(parsed.data.scheme);
+    if (!scheme || scheme.code === INTERNAL_SCHEME.code) {
+      reject(row, 'SCHEME_NOT_FOUND', `no numbering scheme '${parsed.data.scheme}'`);
+      continue;
+    }
+    const normalized = normalizeNumber(parsed.data.number, scheme.rules).value;
+    if (!normalized) {
+      reject(
+        row,
+        'VALIDATION_FAILED',
+        `'${parsed.data.number}' normalizes to nothing in scheme ${scheme.code}`,
+      );
+      continue;
+    }
+    candidates.push({
+      row,
+      partNumber: parsed.data.partNumber,
+      scheme,
+      raw: parsed.data.number,
+      normalized,
+      source: parsed.data.source,
+    });
+  }
+  if (candidates.length === 0) return;
+  const partIds = new Map(
+    (
+      await w.trx
+        .selectFrom('parts')
+        .select(['id', 'part_number'])
+        .where('tenant_id', '=', w.ctx.tenantId)
+        .where('part_number', 'in', [...new Set(candidates.map((c) => c.partNumber))])
+        .execute()
+    ).map((p) => [p.part_number, p.id]),
+  );
+  const owners = new Map<string, string>();
+  for (const code of new Set(candidates.map((c) => c.scheme.code))) {
+    const numbers = [...new Set(candidates.filter((c) => c.scheme.code === code).map((c) => c.normalized))];
+    for (let i = 0; i < numbers.length; i += 500) {
+      const found = await w.trx
+        .selectFrom('part_xrefs')
+        .select(['number_normalized', 'part_id'])
+        .where('tenant_id', '=', w.ctx.tenantId)
+        .where('scheme_code', '=', code)
+        .where('number_normalized', 'in', numbers.slice(i, i + 500))
+        .execute();
+      for (const f of found) owners.set(`${code}|${f.number_normalized}`, f.part_id);
+    }
+  }
+  const now = isoTimestamp(w.ctx.clock);
+  const inserts = [];
+  const conflicts = [];
+  for (const c of candidates) {
+    const partId = partIds.get(c.partNumber);
+    if (!partId) {
+      reject(c.row, 'PART_NOT_FOUND', `no part '${c.partNumber}'`);
+      continue;
+    }
+    const key = `${c.scheme.code}|${c.normalized}`;
+    const owner = owners.get(key);
+    if (owner === partId) {
+      summary.unchanged += 1;
+      continue;
+    }
+    if (owner) {
+      const id = w.ctx.ids.next('xcf');
+      conflicts.push({
+        id,
+        tenant_id: w.ctx.tenantId,
+        scheme_code: c.scheme.code,
+        number_normalized: c.normalized,
+        number_raw: c.raw,
+        existing_part_id: owner,
+        proposed_part_id: partId,
+        source: c.source,
+        status: 'open',
+        created_at: now,
+        resolved_at: null,
+      });
+      reject(
+        c.row,
+        'XREF_CONFLICT',
+        `${c.scheme.code} number '${c.raw}' already points at another part (conflict ${id})`,
+      );
+      continue;
+    }
+    owners.set(key, partId);
+    inserts.push({
+      tenant_id: w.ctx.tenantId,
+      scheme_code: c.scheme.code,
+      number_normalized: c.normalized,
+      number_raw: c.raw,
+      part_id: partId,
+      source: c.source,
+      created_at: now,
+    });
+  }
+  for (let i = 0; i < inserts.length; i += 500)
+    await w.trx
+      .insertInto('part_xrefs')
+      .values(inserts.slice(i, i + 500))
+      .execute();
+  for (let i = 0; i < conflicts.length; i += 500)
+    await w.trx
+      .insertInto('xref_conflicts')
+      .values(conflicts.slice(i, i + 500))
+      .execute();
+  summary.created += inserts.length;
+  summary.conflicts += conflicts.length;
+  if (inserts.length > 0 || conflicts.length > 0) {
+    const batchId = w.ctx.ids.next('imp');
+    w.audit({
+      action: 'xrefs.imported',
+      entityType: 'import_batch',
+      entityId: batchId,
+      after: {
+        xrefs: inserts.map((x) => [x.scheme_code, x.number_raw, x.part_id]),
+        conflicts: conflicts.map((c) => c.id),
+      },
+    });
+    w.emit({
+      type: 'catalog.xrefs_imported',
+      key: 'catalog:xrefs',
+      payload: { batchId, created: inserts.length, conflicts: conflicts.map((c) => c.id) },
+    });
+  }
+}
