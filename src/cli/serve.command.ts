@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { seedDemo } from '../demo/seed.js';
+import { startSchedulers } from '../schedulers.js';
 import { openHub } from '../main.js';
 import { configFrom, withStoreOptions } from './options.js';
 
@@ -25,11 +26,13 @@ export function registerServeCommand(program: Command): void {
       }
       const address = await hub.app.listen({ port: config.port, host: config.host });
       console.log(`sparehub ${hub.store.dialect} listening on ${address} — API docs at ${address}/docs`);
+      const stopSchedulers = startSchedulers(hub);
       let closing = false;
       const shutdown = (signal: string) => {
         if (closing) return;
         closing = true;
         hub.app.log.info({ signal }, 'shutting down');
+        stopSchedulers();
         hub.close().then(
           () => process.exit(0),
           () => process.exit(1),

@@ -240,6 +240,70 @@ export interface TenantLocksTable {
   version: number;
 }
 
+export interface PartAttributesTable {
+  tenant_id: string;
+  part_id: string;
+  attribute: string;
+  value_json: string;
+  source: string;
+  rule: string;
+  updated_at: string;
+}
+
+export interface PartAttributeSourcesTable {
+  tenant_id: string;
+  part_id: string;
+  attribute: string;
+  source: string;
+  value_json: string;
+  observed_at: string;
+}
+
+export interface OwnershipRulesTable {
+  tenant_id: string;
+  entity: string;
+  attribute: string;
+  owner: string;
+  updated_at: string;
+}
+
+export interface TaxonomiesTable {
+  tenant_id: string;
+  code: string;
+  name: string;
+  values_json: string;
+  updated_at: string;
+}
+
+export interface ChangeRequestsTable {
+  id: string;
+  tenant_id: string;
+  entity_type: string;
+  entity_key: string;
+  changes_json: string;
+  source: string;
+  reason: string;
+  status: string;
+  effective_from: string;
+  emergency: number;
+  proposed_by: string;
+  proposed_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  applied_at: string | null;
+}
+
+export interface FreezeWindowsTable {
+  id: string;
+  tenant_id: string;
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+  created_by: string;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -263,4 +327,10 @@ export interface Database {
   substitutes: SubstitutesTable;
   uom_conversions: UomConversionsTable;
   tenant_locks: TenantLocksTable;
+  part_attributes: PartAttributesTable;
+  part_attribute_sources: PartAttributeSourcesTable;
+  ownership_rules: OwnershipRulesTable;
+  taxonomies: TaxonomiesTable;
+  change_requests: ChangeRequestsTable;
+  freeze_windows: FreezeWindowsTable;
 }

@@ -4,7 +4,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerAccessRoutes } from '../modules/access/index.js';
 import { registerAuditRoutes } from '../modules/audit/index.js';
-import { registerCatalogRoutes, registerReferenceRoutes } from '../modules/catalog/index.js';
+import {
+  registerCatalogRoutes,
+  registerGovernanceRoutes,
+  registerReferenceRoutes,
+} from '../modules/catalog/index.js';
 import { registerInventoryRoutes } from '../modules/inventory/index.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
@@ -75,6 +79,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   registerAccessRoutes(app, deps);
   registerCatalogRoutes(app, deps);
   registerReferenceRoutes(app, deps);
+  registerGovernanceRoutes(app, deps);
   registerInventoryRoutes(app, deps);
   registerAuditRoutes(app, deps);
   return app;

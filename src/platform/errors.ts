@@ -53,6 +53,10 @@ export const ERROR_CATALOG = {
   UOM_UNKNOWN: { status: 422, title: 'Unknown unit of measure for this part' },
   UOM_NOT_CONVERTIBLE: { status: 422, title: 'No conversion between these units for this part' },
   UOM_AMBIGUOUS: { status: 422, title: 'The unit conversions for this part contradict each other' },
+  ATTRIBUTE_INVALID: { status: 422, title: 'A part attribute is unknown or its value is not acceptable' },
+  CHANGE_REQUEST_NOT_FOUND: { status: 404, title: 'Change request not found' },
+  CHANGE_REQUEST_NOT_PENDING: { status: 409, title: 'The change request was already decided' },
+  FREEZE_WINDOW_INVALID: { status: 422, title: 'The freeze window is not acceptable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

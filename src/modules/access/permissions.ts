@@ -4,6 +4,7 @@
  */
 export const RESOURCES = {
   part: ['read', 'write'],
+  masterdata: ['propose', 'approve'],
   location: ['read', 'write'],
   stock: ['read', 'move', 'adjust', 'count'],
   reservation: ['read', 'create', 'release'],
@@ -43,6 +44,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   integration_admin: [
     ...READ_MASTER,
     'part:write',
+    'masterdata:propose',
     'location:write',
     'stock:read',
     'stock:move',
@@ -56,6 +58,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   planner: [
     ...READ_MASTER,
     'part:write',
+    'masterdata:propose',
     'stock:read',
     'stock:adjust',
     'stock:count',

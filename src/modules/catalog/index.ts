@@ -56,3 +56,18 @@ export {
   type ImportSummary,
   type Reject,
 } from './import/index.js';
+export { registerGovernanceRoutes } from './governance.routes.js';
+export {
+  updatePartAttributes,
+  partAttributes,
+  proposeChange,
+  decideChange,
+  applyDueChanges,
+  listChangeRequests,
+  putOwnershipRule,
+  listOwnershipRules,
+  putTaxonomy,
+  listTaxonomies,
+  createFreezeWindow,
+} from './governance.service.js';
+export { routeUpdate, survivingValue, decideTiming } from './governance.js';
