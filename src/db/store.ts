@@ -86,7 +86,22 @@ function openSqlite(path: string): Store {
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  // Kysely prepares every query anew; the statement cache saves that work on the hot path.
+  // Safe: better-sqlite3 runs one statement at a time on this single connection.
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  const cached = {
+    close: () => raw.close(),
+    prepare(query: string) {
+      let stmt = statements.get(query);
+      if (!stmt) {
+        if (statements.size > 2000) statements.clear();
+        stmt = raw.prepare(query);
+        statements.set(query, stmt);
+      }
+      return stmt;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached as unknown as SqliteDatabase.Database }) });
 
   const queue: Job[] = [];
   let draining = false;
