@@ -4,14 +4,21 @@ import { spawn, spawnSync } from 'node:child_process';
 import pg from 'pg';
 
 export const ADMIN_KEY = 'bench_admin_key_0123456789_abcdefghijklmnopqrstuvwxyz';
-export const PG_ADMIN_URL = process.env.SPAREHUB_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_ADMIN_URL =
+  process.env.SPAREHUB_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Starts `sparehub serve` in its own process; resolves when it prints its address. */
 export function startHub({ dataDir, databaseUrl, env = {} }) {
   const args = ['bin/sparehub.js', 'serve', '--port', '0', '--host', '127.0.0.1'];
   if (dataDir) args.push('--data-dir', dataDir);
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, LOG_LEVEL: 'warn', SPAREHUB_ADMIN_KEY: ADMIN_KEY, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      SPAREHUB_ADMIN_KEY: ADMIN_KEY,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -63,7 +70,10 @@ export async function freshDatabase(label) {
 export async function api(base, method, path, body) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -77,4 +87,5 @@ export function run(cmd, args, options = {}) {
   return res.stdout;
 }
 
-export const fmt = (n, digits = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n, digits = 0) =>
+  Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -14,10 +14,24 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PARTS = 200;
 
 async function seed(base) {
-  await api(base, 'POST', '/api/v1/locations', { code: 'BENCH-WH', name: 'Bench warehouse', type: 'regional_warehouse', region: 'NORTH' });
+  await api(base, 'POST', '/api/v1/locations', {
+    code: 'BENCH-WH',
+    name: 'Bench warehouse',
+    type: 'regional_warehouse',
+    region: 'NORTH',
+  });
   for (let i = 0; i < PARTS; i++) {
-    await api(base, 'POST', '/api/v1/parts', { partNumber: `BENCH-${i}`, description: 'bench part', baseUom: 'EA' });
-    await api(base, 'POST', '/api/v1/stock/movements', { type: 'receipt', partNumber: `BENCH-${i}`, locationCode: 'BENCH-WH', quantity: 10_000_000 });
+    await api(base, 'POST', '/api/v1/parts', {
+      partNumber: `BENCH-${i}`,
+      description: 'bench part',
+      baseUom: 'EA',
+    });
+    await api(base, 'POST', '/api/v1/stock/movements', {
+      type: 'receipt',
+      partNumber: `BENCH-${i}`,
+      locationCode: 'BENCH-WH',
+      quantity: 10_000_000,
+    });
   }
 }
 
@@ -36,7 +50,17 @@ function load(base, seconds) {
             headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
             setupRequest: (req) => {
               n += 1;
-              return { ...req, body: JSON.stringify({ partNumber: `BENCH-${n % PARTS}`, locationCode: 'BENCH-WH', quantity: 1, demandType: 'field_service', priority: 1, demandRef: `BENCH-${n}` }) };
+              return {
+                ...req,
+                body: JSON.stringify({
+                  partNumber: `BENCH-${n % PARTS}`,
+                  locationCode: 'BENCH-WH',
+                  quantity: 1,
+                  demandType: 'field_service',
+                  priority: 1,
+                  demandRef: `BENCH-${n}`,
+                }),
+              };
             },
           },
         ],
@@ -53,7 +77,14 @@ async function measureHub(label, target) {
     await load(hub.url, 2); // warm-up
     const r = await load(hub.url, SECONDS);
     const ok = r['2xx'];
-    return { label, perSecond: ok / SECONDS, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+    return {
+      label,
+      perSecond: ok / SECONDS,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      non2xx: r.non2xx,
+      errors: r.errors,
+    };
   } finally {
     await hub.stop();
   }
@@ -119,16 +150,39 @@ try {
   } catch (error) {
     console.log(`PostgreSQL part skipped: ${error.message.split('\n')[0]} (${PG_ADMIN_URL})`);
   }
-  console.log(`\nReservations through the HTTP API — ${CONNECTIONS} connections, ${SECONDS} s, ${new Date().toISOString().slice(0, 10)}, 2 cores`);
-  console.log('| store | reservations/s | p50 ms | p99 ms | non-2xx | ceiling | ceiling/s | ratio | target |');
+  console.log(
+    `\nReservations through the HTTP API — ${CONNECTIONS} connections, ${SECONDS} s, ${new Date().toISOString().slice(0, 10)}, 2 cores`,
+  );
+  console.log(
+    '| store | reservations/s | p50 ms | p99 ms | non-2xx | ceiling | ceiling/s | ratio | target |',
+  );
   console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|');
   const row = (r, ceilingName, ceiling) =>
-    console.log(`| ${r.label} | ${fmt(r.perSecond)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${ceilingName} | ${fmt(ceiling)} | ${fmt(r.perSecond / ceiling, 2)} | ≥ 0.50 |`);
+    console.log(
+      `| ${r.label} | ${fmt(r.perSecond)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${ceilingName} | ${fmt(ceiling)} | ${fmt(r.perSecond / ceiling, 2)} | ≥ 0.50 |`,
+    );
   row(sqlite, 'raw better-sqlite3, 1 reservation per durable transaction', rawSqlite);
   if (pgRow) row(pgRow, 'pgbench TPC-B, 16 clients, scale 10', pgTps);
-  console.log(`\nFor reference: raw better-sqlite3 with 64 reservations per transaction (what group commit can reach): ${fmt(rawSqliteGrouped)}/s`);
+  console.log(
+    `\nFor reference: raw better-sqlite3 with 64 reservations per transaction (what group commit can reach): ${fmt(rawSqliteGrouped)}/s`,
+  );
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync(`bench/results/reservations-${Date.now()}.json`, JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, rawSqlite, rawSqliteGrouped, pgTps, sqlite, postgres: pgRow }, null, 2));
+  writeFileSync(
+    `bench/results/reservations-${Date.now()}.json`,
+    JSON.stringify(
+      {
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        rawSqlite,
+        rawSqliteGrouped,
+        pgTps,
+        sqlite,
+        postgres: pgRow,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

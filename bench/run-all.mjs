@@ -2,7 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-const benches = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.bench.mjs')).sort();
+const benches = readdirSync(new URL('.', import.meta.url))
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .sort();
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${file}`);

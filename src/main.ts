@@ -38,7 +38,11 @@ export async function openCore(
   const clock = inject.clock ?? systemClock;
   const random = inject.random ?? cryptoRandom;
   const ids = createIdGenerator(clock, random);
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.pgPoolSize,
+  });
   try {
     await store.migrate();
     const system = { actor: { kind: 'system' as const, id: 'hub', role: 'admin' }, clock, ids };

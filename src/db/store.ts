@@ -101,7 +101,9 @@ function openSqlite(path: string): Store {
       return stmt;
     },
   };
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached as unknown as SqliteDatabase.Database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cached as unknown as SqliteDatabase.Database }),
+  });
 
   const queue: Job[] = [];
   let draining = false;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { canonicalJson, sha256Hex } from '../platform/canonical.js';
 import type { DialectName, Trx } from '../db/index.js';
 import type { Kysely } from 'kysely';
@@ -38,8 +39,9 @@ export interface PendingAudit {
 }
 
 /**
- * Appends records to the tenant's chain. Called last in a transaction: on PostgreSQL the
- * head row lock orders concurrent writers and is held only for the commit itself.
+ * Appends records to the tenant's chain. Called last in a transaction. On PostgreSQL a
+ * server-side function does it under the head row lock, which orders concurrent writers;
+ * on SQLite the single writer orders them and the chain is appended here.
  */
 export async function appendToChain(
   trx: Trx,
@@ -48,12 +50,15 @@ export async function appendToChain(
   records: PendingAudit[],
 ): Promise<void> {
   if (records.length === 0) return;
+  if (dialect === 'postgres') {
+    await appendOnServer(trx, tenantId, records);
+    return;
+  }
   const lockHead = () =>
     trx
       .selectFrom('audit_heads')
       .select(['seq', 'hash'])
       .where('tenant_id', '=', tenantId)
-      .$if(dialect === 'postgres', (qb) => qb.forUpdate())
       .executeTakeFirst();
   let head = await lockHead();
   if (!head) {
@@ -70,19 +75,7 @@ export async function appendToChain(
   let prevHash = head.hash;
   const rows = records.map((r) => {
     seq += 1;
-    const fields: ChainedFields = {
-      tenantId,
-      seq,
-      actor: r.actor,
-      action: r.action,
-      entityType: r.entityType,
-      entityId: r.entityId,
-      beforeJson: r.before === undefined || r.before === null ? null : canonicalJson(r.before),
-      afterJson: r.after === undefined || r.after === null ? null : canonicalJson(r.after),
-      reason: r.reason,
-      requestId: r.requestId,
-      occurredAt: r.occurredAt,
-    };
+    const fields = chainedFields(tenantId, seq, r);
     const hash = linkHash(prevHash, fields);
     const row = {
       id: r.id,
@@ -115,6 +108,54 @@ export async function appendToChain(
     .set({ seq, hash: prevHash })
     .where('tenant_id', '=', tenantId)
     .execute();
+}
+
+const SEQ_MARK = ',"seq":0,';
+
+function chainedFields(tenantId: string, seq: number, r: PendingAudit): ChainedFields {
+  return {
+    tenantId,
+    seq,
+    actor: r.actor,
+    action: r.action,
+    entityType: r.entityType,
+    entityId: r.entityId,
+    beforeJson: r.before === undefined || r.before === null ? null : canonicalJson(r.before),
+    afterJson: r.after === undefined || r.after === null ? null : canonicalJson(r.after),
+    reason: r.reason,
+    requestId: r.requestId,
+    occurredAt: r.occurredAt,
+  };
+}
+
+/**
+ * PostgreSQL: one call to sparehub_append_audit (migration 0004), which locks the head and
+ * hashes each record's canonical JSON with the sequence number spliced in where SEQ_MARK is.
+ */
+async function appendOnServer(trx: Trx, tenantId: string, records: PendingAudit[]): Promise<void> {
+  const payload = records.map((r) => {
+    const fields = chainedFields(tenantId, 0, r);
+    const canonical = canonicalJson(fields);
+    // Keys are sorted, so "seq" sits between "requestId" and "tenantId", once, unescaped.
+    const at = canonical.indexOf(SEQ_MARK);
+    if (at < 0 || canonical.indexOf(SEQ_MARK, at + 1) >= 0)
+      throw new Error('canonical audit record has no unique seq position');
+    return {
+      id: r.id,
+      actor: fields.actor,
+      action: fields.action,
+      entity_type: fields.entityType,
+      entity_id: fields.entityId,
+      before_json: fields.beforeJson,
+      after_json: fields.afterJson,
+      reason: fields.reason,
+      request_id: fields.requestId,
+      occurred_at: fields.occurredAt,
+      head: canonical.slice(0, at + SEQ_MARK.length - 2),
+      tail: canonical.slice(at + SEQ_MARK.length - 1),
+    };
+  });
+  await sql`select sparehub_append_audit(${tenantId}, ${JSON.stringify(payload)}::jsonb)`.execute(trx);
 }
 
 export interface ChainBreak {

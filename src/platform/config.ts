@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const envSchema = z.object({
+  SPAREHUB_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_URL: z.string().url().optional(),
   SPAREHUB_DATA_DIR: z.string().default('./data'),
   SPAREHUB_ADMIN_KEY: z.string().min(20).optional(),
@@ -20,6 +21,8 @@ export interface HubConfig {
   dataDir: string;
   adminKey: string | undefined;
   bodyLimit: number;
+  /** Connections each hub process keeps to PostgreSQL. */
+  pgPoolSize: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   port: number;
   host: string;
@@ -33,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<HubConfig>
     dataDir: parsed.SPAREHUB_DATA_DIR,
     adminKey: parsed.SPAREHUB_ADMIN_KEY,
     bodyLimit: parsed.SPAREHUB_BODY_LIMIT,
+    pgPoolSize: parsed.SPAREHUB_PG_POOL_SIZE,
     logLevel: parsed.LOG_LEVEL,
     port: parsed.PORT,
     host: parsed.HOST,

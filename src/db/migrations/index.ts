@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './0001-core.js';
 import * as catalogReferences from './0002-catalog-references.js';
 import * as governance from './0003-master-data-governance.js';
+import * as postgresAuditAppend from './0004-postgres-audit-append.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-catalog-references': catalogReferences,
   '0003-master-data-governance': governance,
+  '0004-postgres-audit-append': postgresAuditAppend,
 };
 
 export const migrationProvider: MigrationProvider = {
