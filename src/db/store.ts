@@ -102,7 +102,7 @@ function openSqlite(path: string): Store {
     },
   };
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: cached as unknown as SqliteDatabase.Database }),
+    dialect: new SqliteDialect({ database: cached }),
   });
 
   const queue: Job[] = [];
