@@ -8,7 +8,9 @@ describe('documentation stays true', () => {
   it('lists every error code of the catalogue in docs/errors.md with its status', () => {
     const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
     for (const [code, { status }] of Object.entries(ERROR_CATALOG)) {
-      expect(doc, `docs/errors.md lacks ${code}`).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
+      expect(doc, `docs/errors.md lacks ${code}`).toMatch(
+        new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`),
+      );
     }
   });
 

@@ -1,0 +1,258 @@
+import fc from 'fast-check';
+import { beforeAll, expect, it } from 'vitest';
+import { ERROR_CATALOG } from '../../src/platform/errors.js';
+import { describeEachStore, type ApiResponse, type TestHub } from '../support/each-store.js';
+import { makeLocation, makePart, receive } from '../support/factories.js';
+
+/** Everything a bad request must leave untouched, for this test's tenant. */
+async function snapshot(t: TestHub) {
+  const db = t.hub.store.db;
+  const count = async (table: 'stock_movements' | 'audit_records' | 'outbox' | 'parts' | 'reservations') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('tenant_id', '=', t.tenantId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const balances = await db
+    .selectFrom('stock_balances')
+    .select(['part_id', 'location_id', 'status', 'on_hand_milli', 'reserved_milli'])
+    .where('tenant_id', '=', t.tenantId)
+    .orderBy('part_id')
+    .orderBy('location_id')
+    .orderBy('status')
+    .execute();
+  return {
+    ledger: await count('stock_movements'),
+    audit: await count('audit_records'),
+    outbox: await count('outbox'),
+    parts: await count('parts'),
+    reservations: await count('reservations'),
+    balances: JSON.stringify(balances),
+  };
+}
+
+function expectProblem(res: ApiResponse, status: number, code: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers['content-type']).toContain('application/problem+json');
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: `urn:sparehub:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+  });
+  expect(typeof res.body.title).toBe('string');
+  expect(typeof res.body.detail).toBe('string');
+  expect(typeof res.body.requestId).toBe('string');
+}
+
+describeEachStore('bad input', (hub) => {
+  let partNumber: string;
+  let cable: string;
+  let locationCode: string;
+  beforeAll(async () => {
+    const t = hub();
+    const part = await makePart(t, { baseUom: 'EA' });
+    const cablePart = await makePart(t, { baseUom: 'M' });
+    const loc = await makeLocation(t);
+    await receive(t, part, loc, 10);
+    partNumber = part.partNumber;
+    cable = cablePart.partNumber;
+    locationCode = loc.code;
+  });
+
+  const movement = (overrides: Record<string, unknown>) => ({
+    type: 'issue',
+    partNumber,
+    locationCode,
+    quantity: 1,
+    ...overrides,
+  });
+
+  const cases: Array<[string, (t: TestHub) => Promise<ApiResponse>, number, string]> = [
+    [
+      'an unknown part',
+      (t) => t.api('POST', '/api/v1/stock/movements', { body: movement({ partNumber: 'NO-SUCH-PART' }) }),
+      404,
+      'PART_NOT_FOUND',
+    ],
+    [
+      'an unknown location',
+      (t) => t.api('POST', '/api/v1/stock/movements', { body: movement({ locationCode: 'NO-SUCH-LOC' }) }),
+      404,
+      'LOCATION_NOT_FOUND',
+    ],
+    [
+      'a zero quantity',
+      (t) => t.api('POST', '/api/v1/stock/movements', { body: movement({ quantity: 0 }) }),
+      422,
+      'QUANTITY_INVALID',
+    ],
+    [
+      'a negative quantity',
+      (t) => t.api('POST', '/api/v1/stock/movements', { body: movement({ quantity: -3 }) }),
+      422,
+      'QUANTITY_INVALID',
+    ],
+    [
+      'a fractional quantity of a whole-unit part',
+      (t) => t.api('POST', '/api/v1/stock/movements', { body: movement({ quantity: 1.5 }) }),
+      422,
+      'QUANTITY_INVALID',
+    ],
+    [
+      'a fractional reservation of a whole-unit part',
+      (t) =>
+        t.api('POST', '/api/v1/reservations', {
+          body: {
+            partNumber,
+            locationCode,
+            quantity: 0.5,
+            demandType: 'field_service',
+            priority: 1,
+            demandRef: 'WO-X',
+          },
+        }),
+      422,
+      'QUANTITY_INVALID',
+    ],
+    [
+      'a quantity given as text',
+      (t) => t.api('POST', '/api/v1/stock/movements', { body: movement({ quantity: '1' }) }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an unknown movement type',
+      (t) => t.api('POST', '/api/v1/stock/movements', { body: movement({ type: 'teleport' }) }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an unexpected field',
+      (t) => t.api('POST', '/api/v1/stock/movements', { body: movement({ colour: 'red' }) }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'malformed JSON',
+      (t) => t.api('POST', '/api/v1/stock/movements', { rawBody: '{"type":"issue",' }),
+      400,
+      'MALFORMED_JSON',
+    ],
+    [
+      'a body that is not JSON',
+      (t) =>
+        t.api('POST', '/api/v1/stock/movements', {
+          rawBody: 'type=issue',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'an oversized body',
+      (t) =>
+        t.api('POST', '/api/v1/stock/movements', {
+          rawBody: JSON.stringify(movement({ reference: 'x'.repeat(2 * 1024 * 1024) })),
+        }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'a missing key',
+      (t) => t.api('POST', '/api/v1/stock/movements', { key: null, body: movement({}) }),
+      401,
+      'AUTH_REQUIRED',
+    ],
+    [
+      'a wrong key',
+      (t) =>
+        t.api('POST', '/api/v1/stock/movements', {
+          key: 'shk_not_a_real_key_0000000000000000000000',
+          body: movement({}),
+        }),
+      401,
+      'AUTH_INVALID',
+    ],
+    [
+      'a malformed Authorization header',
+      (t) => t.api('GET', '/api/v1/stock', { key: null, headers: { authorization: 'Basic abc' } }),
+      401,
+      'AUTH_INVALID',
+    ],
+  ];
+
+  for (const [what, send, status, code] of cases) {
+    it(`answers ${what} with ${status} ${code} and changes nothing`, async () => {
+      const t = hub();
+      const before = await snapshot(t);
+      expectProblem(await send(t), status, code);
+      expect(await snapshot(t)).toEqual(before);
+    });
+  }
+
+  it('accepts a fractional quantity for a part counted in metres', async () => {
+    const t = hub();
+    const res = await t.api('POST', '/api/v1/stock/movements', {
+      body: { type: 'receipt', partNumber: cable, locationCode, quantity: 2.5 },
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('answers generated garbage with a coded 4xx problem and never changes anything (property)', async () => {
+    const t = hub();
+    const field = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+    );
+    const mutated = fc.record(
+      {
+        type: fc.oneof(fc.constantFrom('receipt', 'issue', 'transfer', 'adjustment', 'status_change'), field),
+        partNumber: fc.oneof(fc.constant(partNumber), field),
+        locationCode: fc.oneof(fc.constant(locationCode), field),
+        toLocationCode: field,
+        quantity: fc.oneof(fc.constantFrom(0, -1, 0.5, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER * 10), field),
+        status: field,
+        serials: field,
+      },
+      { requiredKeys: [] },
+    );
+    const garbage = fc.oneof(
+      fc.json().map((j) => ({ raw: j })),
+      mutated.map((m) => ({ body: m })),
+      fc.string().map((s) => ({ raw: s })),
+    );
+    const codes = new Set(Object.keys(ERROR_CATALOG));
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        garbage,
+        fc.constantFrom('/api/v1/stock/movements', '/api/v1/reservations'),
+        async (input, url) => {
+          const before = await snapshot(t);
+          const res =
+            'raw' in input
+              ? await t.api('POST', url, { rawBody: input.raw })
+              : await t.api('POST', url, { body: input.body });
+          // A generated body may happen to be valid (a receipt of a sane quantity): that is a real change.
+          if (res.status < 300) return;
+          refused += 1;
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect(codes.has(res.body.code as string)).toBe(true);
+          expect(await snapshot(t)).toEqual(before);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(refused).toBeGreaterThan(100);
+  });
+});
