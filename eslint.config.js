@@ -12,6 +12,7 @@ export default tseslint.config(
       'web/dist/**',
       'bin/**',
       'bench/**/*.mjs',
+      'scripts/**/*.mjs',
       'eslint.config.js',
     ],
   },
