@@ -77,22 +77,7 @@ export async function appendToChain(
     seq += 1;
     const fields = chainedFields(tenantId, seq, r);
     const hash = linkHash(prevHash, fields);
-    const row = {
-      id: r.id,
-      tenant_id: tenantId,
-      seq,
-      actor: fields.actor,
-      action: fields.action,
-      entity_type: fields.entityType,
-      entity_id: fields.entityId,
-      before_json: fields.beforeJson,
-      after_json: fields.afterJson,
-      reason: fields.reason,
-      request_id: fields.requestId,
-      occurred_at: fields.occurredAt,
-      prev_hash: prevHash,
-      hash,
-    };
+    const row = { ...recordColumns(r.id, fields), tenant_id: tenantId, seq, prev_hash: prevHash, hash };
     prevHash = hash;
     return row;
   });
@@ -111,6 +96,22 @@ export async function appendToChain(
 }
 
 const SEQ_MARK = ',"seq":0,';
+
+/** The stored columns of a record, from its chained fields (both append paths use this). */
+function recordColumns(id: string, fields: ChainedFields) {
+  return {
+    id,
+    actor: fields.actor,
+    action: fields.action,
+    entity_type: fields.entityType,
+    entity_id: fields.entityId,
+    before_json: fields.beforeJson,
+    after_json: fields.afterJson,
+    reason: fields.reason,
+    request_id: fields.requestId,
+    occurred_at: fields.occurredAt,
+  };
+}
 
 function chainedFields(tenantId: string, seq: number, r: PendingAudit): ChainedFields {
   return {
@@ -141,16 +142,7 @@ async function appendOnServer(trx: Trx, tenantId: string, records: PendingAudit[
     if (at < 0 || canonical.indexOf(SEQ_MARK, at + 1) >= 0)
       throw new Error('canonical audit record has no unique seq position');
     return {
-      id: r.id,
-      actor: fields.actor,
-      action: fields.action,
-      entity_type: fields.entityType,
-      entity_id: fields.entityId,
-      before_json: fields.beforeJson,
-      after_json: fields.afterJson,
-      reason: fields.reason,
-      request_id: fields.requestId,
-      occurred_at: fields.occurredAt,
+      ...recordColumns(r.id, fields),
       head: canonical.slice(0, at + SEQ_MARK.length - 2),
       tail: canonical.slice(at + SEQ_MARK.length - 1),
     };
