@@ -1,14 +1,26 @@
-// Runs every benchmark in bench/ in turn (npm run bench). Each prints its own figures.
+// Runs every benchmark in bench/ in turn (npm run bench), each in its own process; each prints
+// its own figures and writes them to bench/results/. Arguments filter by name:
+//   node bench/run-all.mjs reservations
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const benches = readdirSync(new URL('.', import.meta.url))
+const here = dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2);
+const benches = readdirSync(here)
   .filter((f) => f.endsWith('.bench.mjs'))
+  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();
-let failed = 0;
+if (benches.length === 0) {
+  console.error(`no benchmark in bench/ matches ${filters.join(', ')}`);
+  process.exit(1);
+}
+const failed = [];
 for (const file of benches) {
   console.log(`\n=== ${file}`);
-  const res = spawnSync(process.execPath, [`bench/${file}`], { stdio: 'inherit' });
-  if (res.status !== 0) failed += 1;
+  const res = spawnSync(process.execPath, [join(here, file)], { stdio: 'inherit', cwd: join(here, '..') });
+  if (res.status !== 0) failed.push(`${file} (${res.signal ?? `exit ${res.status}`})`);
 }
-process.exitCode = failed ? 1 : 0;
+if (failed.length > 0) console.error(`\nfailed: ${failed.join(', ')}`);
+process.exitCode = failed.length > 0 ? 1 : 0;

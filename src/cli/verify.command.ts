@@ -27,8 +27,8 @@ export function registerVerifyCommand(program: Command): void {
           ok &&= report.ok;
           if (opts.json) continue;
           const chain = report.chain.firstBreak
-            ? `BROKEN at record ${report.chain.firstBreak.seq}${report.chain.firstBreak.recordId ? ` (${report.chain.firstBreak.recordId})` : ''}: ${report.chain.firstBreak.problem}`
-            : `intact (${report.chain.records} records)`;
+            ? `BROKEN on chain ${report.chain.firstBreak.shard} at record ${report.chain.firstBreak.seq}${report.chain.firstBreak.recordId ? ` (${report.chain.firstBreak.recordId})` : ''}: ${report.chain.firstBreak.problem}`
+            : `intact (${report.chain.records} records on ${report.chain.chains} chain${report.chain.chains === 1 ? '' : 's'})`;
           console.log(`tenant ${tenant.code}: audit chain ${chain}`);
           console.log(
             `tenant ${tenant.code}: ledger ${report.ledger.mismatches.length === 0 ? 'agrees' : 'DISAGREES'} (${report.ledger.balancesChecked} balances, ${report.ledger.trackedChecked} serial/lot rows)`,

@@ -4,6 +4,7 @@ export {
   type Store,
   type StoreOptions,
   type Trx,
+  type CommitTail,
   type DialectName,
 } from './store.js';
 export type * from './schema.js';

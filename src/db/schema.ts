@@ -2,6 +2,8 @@
  * Table types for Kysely. snake_case as in the database; timestamps are ISO-8601 UTC text
  * and quantities whole milli-units (see docs/decisions/0002-store-representation.md).
  */
+import type { Generated } from 'kysely';
+
 export interface TenantsTable {
   id: string;
   code: string;
@@ -127,6 +129,8 @@ export interface PoliciesTable {
 export interface AuditRecordsTable {
   id: string;
   tenant_id: string;
+  /** Which of the tenant's chains the record is on (migration 0005); seq counts within it. */
+  shard: Generated<number>;
   seq: number;
   actor: string;
   action: string;
@@ -143,6 +147,7 @@ export interface AuditRecordsTable {
 
 export interface AuditHeadsTable {
   tenant_id: string;
+  shard: Generated<number>;
   seq: number;
   hash: string;
 }

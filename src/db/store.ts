@@ -19,6 +19,15 @@ export type DialectName = 'sqlite' | 'postgres';
 export type Trx = Transaction<Database>;
 
 /**
+ * Statements a unit hands to the store to run in the same round trip as its COMMIT
+ * (PostgreSQL: one simple-protocol query, values already escaped as literals). The audit
+ * chain head is locked there, so its lock is held for one round trip instead of three.
+ */
+export interface CommitTail {
+  add(statement: string): void;
+}
+
+/**
  * The one door to the database. Reads use `db`; every change goes through `transaction`,
  * which on SQLite joins a group commit and on PostgreSQL retries on serialization conflicts.
  */
@@ -27,7 +36,8 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** Human-readable location of the data, for logs and `verify` (no credentials). */
   readonly description: string;
-  transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /** `tail` is null where the store has no use for it (SQLite: statements run inline). */
+  transaction<T>(fn: (trx: Trx, tail: CommitTail | null) => Promise<T>): Promise<T>;
   migrate(): Promise<MigrationResultSet>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -74,7 +84,7 @@ async function runMigrations(db: Kysely<Database>): Promise<MigrationResultSet> 
 const MAX_BATCH = 256;
 
 interface Job {
-  fn: (trx: Trx) => Promise<unknown>;
+  fn: (trx: Trx, tail: CommitTail | null) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -136,7 +146,7 @@ function openSqlite(path: string): Store {
       for (const job of batch) {
         await sql`savepoint unit`.execute(trx);
         try {
-          const value = await job.fn(trx);
+          const value = await job.fn(trx, null);
           await sql`release savepoint unit`.execute(trx);
           outcomes.push({ ok: true, value });
         } catch (error) {
@@ -165,7 +175,7 @@ function openSqlite(path: string): Store {
     dialect: 'sqlite',
     db,
     description: `sqlite:${path}`,
-    async transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (trx: Trx, tail: CommitTail | null) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
           return await new Promise<T>((resolve, reject) => {
@@ -215,10 +225,10 @@ function openPostgres(url: string, poolSize = 10): Store {
     dialect: 'postgres',
     db,
     description: `postgres:${safeUrl.host}${safeUrl.pathname}`,
-    async transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (trx: Trx, tail: CommitTail | null) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute(fn);
+          return await inTransaction(db, fn);
         } catch (error) {
           if (!isRetryable(error)) throw error;
           if (attempt >= MAX_ATTEMPTS) throw busy(error);
@@ -233,6 +243,35 @@ function openPostgres(url: string, poolSize = 10): Store {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * BEGIN … COMMIT on one pooled connection, by hand rather than through Kysely's transaction
+ * so that the unit's last statements travel with COMMIT in one simple-protocol query.
+ */
+async function inTransaction<T>(
+  db: Kysely<Database>,
+  fn: (trx: Trx, tail: CommitTail | null) => Promise<T>,
+): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    await sql.raw('begin').execute(connection);
+    const statements: string[] = [];
+    try {
+      // The connection is inside our BEGIN; use cases only build queries on it, never nest.
+      const value = await fn(connection as unknown as Trx, {
+        add: (statement) => statements.push(statement),
+      });
+      statements.push('commit');
+      await sql.raw(statements.join(';\n')).execute(connection);
+      return value;
+    } catch (error) {
+      await sql
+        .raw('rollback')
+        .execute(connection)
+        .catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** Retries ran out: the client may simply try again, so say so rather than fail with a 500. */

@@ -1,10 +1,16 @@
-import { sql } from 'kysely';
 import { canonicalJson, sha256Hex } from '../platform/canonical.js';
+import { literal } from './outbox-rows.js';
 import type { DialectName, Trx } from '../db/index.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * How many chains a tenant's trail is spread over on PostgreSQL (decision 0008): up to this
+ * many transactions of one tenant can commit at once. SQLite has one writer and one chain.
+ */
+export const POSTGRES_CHAIN_SHARDS = 8;
 
 /** The fields a link of the chain covers; the hash of a record is over these and the previous hash. */
 export interface ChainedFields {
@@ -39,9 +45,8 @@ export interface PendingAudit {
 }
 
 /**
- * Appends records to the tenant's chain. Called last in a transaction. On PostgreSQL a
- * server-side function does it under the head row lock, which orders concurrent writers;
- * on SQLite the single writer orders them and the chain is appended here.
+ * SQLite: appends records to the tenant's one chain, last in the transaction; the single
+ * writer orders everything. PostgreSQL uses appendToChainStatement instead.
  */
 export async function appendToChain(
   trx: Trx,
@@ -50,15 +55,13 @@ export async function appendToChain(
   records: PendingAudit[],
 ): Promise<void> {
   if (records.length === 0) return;
-  if (dialect === 'postgres') {
-    await appendOnServer(trx, tenantId, records);
-    return;
-  }
+  if (dialect === 'postgres') throw new Error('PostgreSQL appends with the commit (appendToChainStatement)');
   const lockHead = () =>
     trx
       .selectFrom('audit_heads')
       .select(['seq', 'hash'])
       .where('tenant_id', '=', tenantId)
+      .where('shard', '=', 0)
       .executeTakeFirst();
   let head = await lockHead();
   if (!head) {
@@ -130,11 +133,17 @@ function chainedFields(tenantId: string, seq: number, r: PendingAudit): ChainedF
 }
 
 /**
- * PostgreSQL: one call to sparehub_append_audit (migration 0004), which locks the head and
- * hashes each record's canonical JSON with the sequence number spliced in where SEQ_MARK is.
+ * PostgreSQL: one call to sparehub_append_audit (migrations 0004, 0005), which takes a free
+ * chain head and hashes each record's canonical JSON with the sequence number spliced in
+ * where SEQ_MARK is. Text with literal values, because it travels with COMMIT (work.ts).
  */
-async function appendOnServer(trx: Trx, tenantId: string, records: PendingAudit[]): Promise<void> {
-  const payload = records.map((r) => {
+export function appendToChainStatement(tenantId: string, records: PendingAudit[]): string {
+  const payload = JSON.stringify(serverPayload(tenantId, records));
+  return `select sparehub_append_audit(${literal(tenantId)}, ${literal(payload)}::jsonb, ${POSTGRES_CHAIN_SHARDS}::int)`;
+}
+
+function serverPayload(tenantId: string, records: PendingAudit[]) {
+  return records.map((r) => {
     const fields = chainedFields(tenantId, 0, r);
     const canonical = canonicalJson(fields);
     // Keys are sorted, so "seq" sits between "requestId" and "tenantId", once, unescaped.
@@ -147,11 +156,11 @@ async function appendOnServer(trx: Trx, tenantId: string, records: PendingAudit[
       tail: canonical.slice(at + SEQ_MARK.length - 1),
     };
   });
-  await sql`select sparehub_append_audit(${tenantId}, ${JSON.stringify(payload)}::jsonb)`.execute(trx);
 }
 
 export interface ChainBreak {
   tenantId: string;
+  shard: number;
   seq: number;
   recordId: string | null;
   problem: string;
@@ -159,18 +168,60 @@ export interface ChainBreak {
 
 export interface ChainReport {
   tenantId: string;
+  /** Records verified over all the tenant's chains. */
   records: number;
-  headSeq: number;
+  chains: number;
   firstBreak: ChainBreak | null;
 }
 
-/** Recomputes a tenant's chain from the first record and names the first broken link. */
+/**
+ * Recomputes each of a tenant's chains from its first record and names the first broken
+ * link. A chain is known by its head; records on a chain without a head are a break too.
+ */
 export async function verifyChain(db: Kysely<Database>, tenantId: string): Promise<ChainReport> {
-  const head = await db
+  const heads = await db
     .selectFrom('audit_heads')
-    .select(['seq', 'hash'])
+    .select(['shard', 'seq', 'hash'])
     .where('tenant_id', '=', tenantId)
-    .executeTakeFirst();
+    .orderBy('shard')
+    .execute();
+  const shardsWithRecords = await db
+    .selectFrom('audit_records')
+    .select('shard')
+    .distinct()
+    .where('tenant_id', '=', tenantId)
+    .execute();
+  let records = 0;
+  for (const { shard } of shardsWithRecords) {
+    if (!heads.some((h) => h.shard === shard)) {
+      return {
+        tenantId,
+        records,
+        chains: heads.length,
+        firstBreak: {
+          tenantId,
+          shard,
+          seq: 1,
+          recordId: null,
+          problem: `chain ${shard} has records but no head`,
+        },
+      };
+    }
+  }
+  for (const head of heads) {
+    const result = await verifyOneChain(db, tenantId, head);
+    records += result.records;
+    if (result.firstBreak) return { tenantId, records, chains: heads.length, firstBreak: result.firstBreak };
+  }
+  return { tenantId, records, chains: heads.length, firstBreak: null };
+}
+
+async function verifyOneChain(
+  db: Kysely<Database>,
+  tenantId: string,
+  head: { shard: number; seq: number; hash: string },
+): Promise<{ records: number; firstBreak: ChainBreak | null }> {
+  const shard = Number(head.shard);
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
@@ -180,17 +231,16 @@ export async function verifyChain(db: Kysely<Database>, tenantId: string): Promi
       .selectFrom('audit_records')
       .selectAll()
       .where('tenant_id', '=', tenantId)
+      .where('shard', '=', shard)
       .where('seq', '>=', expectedSeq)
       .orderBy('seq')
       .limit(PAGE)
       .execute();
     for (const r of page) {
       const seq = Number(r.seq);
-      const at = (problem: string): ChainReport => ({
-        tenantId,
+      const at = (problem: string) => ({
         records: count,
-        headSeq: Number(head?.seq ?? 0),
-        firstBreak: { tenantId, seq, recordId: r.id, problem },
+        firstBreak: { tenantId, shard, seq, recordId: r.id, problem },
       });
       if (seq !== expectedSeq) return at(`record ${expectedSeq} is missing (next record is ${seq})`);
       if (r.prev_hash !== prevHash) return at(`prev_hash does not match the hash of record ${seq - 1}`);
@@ -214,14 +264,12 @@ export async function verifyChain(db: Kysely<Database>, tenantId: string): Promi
     }
     if (page.length < PAGE) break;
   }
-  const headSeq = Number(head?.seq ?? 0);
-  const tail = (problem: string): ChainReport => ({
-    tenantId,
+  const headSeq = Number(head.seq);
+  const tail = (problem: string) => ({
     records: count,
-    headSeq,
-    firstBreak: { tenantId, seq: expectedSeq, recordId: null, problem },
+    firstBreak: { tenantId, shard, seq: expectedSeq, recordId: null, problem },
   });
   if (headSeq !== count) return tail(`chain head says ${headSeq} records, found ${count} (records removed?)`);
-  if (count > 0 && head?.hash !== prevHash) return tail('chain head hash does not match the last record');
-  return { tenantId, records: count, headSeq, firstBreak: null };
+  if (count > 0 && head.hash !== prevHash) return tail('chain head hash does not match the last record');
+  return { records: count, firstBreak: null };
 }

@@ -1,8 +1,9 @@
-import type { DialectName, Store, Trx } from '../db/index.js';
+import type { CommitTail, DialectName, Store, Trx } from '../db/index.js';
 import { actorLabel, type Ctx } from '../platform/context.js';
 import { isoTimestamp } from '../platform/clock.js';
 import { canonicalJson } from '../platform/canonical.js';
-import { appendToChain, type PendingAudit } from './audit-chain.js';
+import { appendToChain, appendToChainStatement, type PendingAudit } from './audit-chain.js';
+import { outboxInsertStatement, type OutboxRow } from './outbox-rows.js';
 
 export interface AuditEntry {
   action: string;
@@ -45,7 +46,7 @@ export function reader(store: Store, ctx: Ctx): Reader {
 }
 
 export function runWork<T>(store: Store, ctx: Ctx, fn: (w: Work) => Promise<T>): Promise<T> {
-  return store.transaction(async (trx) => {
+  return store.transaction(async (trx, tail) => {
     const audits: PendingAudit[] = [];
     const events: DomainEvent[] = [];
     const now = isoTimestamp(ctx.clock);
@@ -73,25 +74,43 @@ export function runWork<T>(store: Store, ctx: Ctx, fn: (w: Work) => Promise<T>):
       },
     };
     const result = await fn(work);
-    if (events.length > 0) {
-      const rows = events.map((e) => ({
-        id: ctx.ids.next('evt'),
-        tenant_id: ctx.tenantId,
-        type: e.type,
-        aggregate_key: e.key,
-        payload_json: canonicalJson(e.payload),
-        status: 'pending',
-        attempts: 0,
-        created_at: now,
-      }));
-      for (let i = 0; i < rows.length; i += 500) {
-        await trx
-          .insertInto('outbox')
-          .values(rows.slice(i, i + 500))
-          .execute();
-      }
-    }
-    await appendToChain(trx, store.dialect, ctx.tenantId, audits);
+    const rows: OutboxRow[] = events.map((e) => ({
+      id: ctx.ids.next('evt'),
+      tenant_id: ctx.tenantId,
+      type: e.type,
+      aggregate_key: e.key,
+      payload_json: canonicalJson(e.payload),
+      status: 'pending',
+      attempts: 0,
+      created_at: now,
+    }));
+    await writeOutboxAndAudit(trx, tail, store.dialect, ctx.tenantId, rows, audits);
     return result;
   });
+}
+
+/**
+ * The unit's events and audit records, written last. Where the store offers a commit tail
+ * (PostgreSQL) they travel with COMMIT in one round trip; otherwise they are written here.
+ */
+async function writeOutboxAndAudit(
+  trx: Trx,
+  tail: CommitTail | null,
+  dialect: DialectName,
+  tenantId: string,
+  rows: OutboxRow[],
+  audits: PendingAudit[],
+): Promise<void> {
+  if (tail) {
+    if (rows.length > 0) tail.add(outboxInsertStatement(rows));
+    if (audits.length > 0) tail.add(appendToChainStatement(tenantId, audits));
+    return;
+  }
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto('outbox')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+  await appendToChain(trx, dialect, tenantId, audits);
 }

@@ -326,11 +326,48 @@ describeEachStore('stock movements and counts', (hub) => {
       expect.objectContaining({ kind: 'balance', partId: part.id, recorded: 9000, expected: 8000 }),
     ]);
 
-    await t.hub.store.db
-      .deleteFrom('audit_records')
-      .where('tenant_id', '=', t.tenantId)
-      .where('seq', '=', Number(victim.seq))
-      .execute();
+    await t.hub.store.db.deleteFrom('audit_records').where('id', '=', victim.id).execute();
     expect((await verify(t)).chain.firstBreak?.problem).toContain('missing');
+  });
+});
+
+// A hub of its own: the suite above leaves its tenant's trail deliberately broken.
+describeEachStore('audit chains under concurrency', (hub) => {
+  it('spreads concurrent writers of one tenant over several chains on PostgreSQL, each verifiable, and names a forged record’s chain', async () => {
+    const t = hub();
+    const loc = await makeLocation(t);
+    const parts = await Promise.all(Array.from({ length: 10 }, () => makePart(t)));
+    // Different parts, so the writers do not queue on one balance row before reaching the chain.
+    await Promise.all(parts.flatMap((part) => Array.from({ length: 4 }, () => receive(t, part, loc, 1))));
+    const report = await verify(t);
+    expect(report.ok).toBe(true);
+    const chains = await t.hub.store.db
+      .selectFrom('audit_records')
+      .select(['shard'])
+      .distinct()
+      .where('tenant_id', '=', t.tenantId)
+      .execute();
+    // SQLite has a single writer and one chain; PostgreSQL commits several chains side by side.
+    if (t.dialect === 'sqlite') expect(chains.map((c) => c.shard)).toEqual([0]);
+    else expect(chains.length).toBeGreaterThan(1);
+    expect(report.chain.chains).toBe(chains.length);
+
+    const victim = await t.hub.store.db
+      .selectFrom('audit_records')
+      .select(['id', 'seq', 'shard'])
+      .where('tenant_id', '=', t.tenantId)
+      .orderBy('shard', 'desc')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    await t.hub.store.db
+      .updateTable('audit_records')
+      .set({ reason: 'forged' })
+      .where('id', '=', victim.id)
+      .execute();
+    expect((await verify(t)).chain.firstBreak).toMatchObject({
+      shard: victim.shard,
+      seq: Number(victim.seq),
+      recordId: victim.id,
+    });
   });
 });

@@ -3,6 +3,7 @@ import * as core from './0001-core.js';
 import * as catalogReferences from './0002-catalog-references.js';
 import * as governance from './0003-master-data-governance.js';
 import * as postgresAuditAppend from './0004-postgres-audit-append.js';
+import * as auditChainShards from './0005-audit-chain-shards.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-catalog-references': catalogReferences,
   '0003-master-data-governance': governance,
   '0004-postgres-audit-append': postgresAuditAppend,
+  '0005-audit-chain-shards': auditChainShards,
 };
 
 export const migrationProvider: MigrationProvider = {

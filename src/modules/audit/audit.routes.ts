@@ -20,7 +20,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: HttpDeps): void 
           entityType: z.string().optional(),
           entityId: z.string().optional(),
           action: z.string().optional(),
-          beforeSeq: z.coerce.number().int().positive().optional(),
+          beforeId: z.string().optional().describe('Cursor: the id of the last record of the previous page'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
       },

@@ -2,6 +2,8 @@ import type { Reader } from '../../kernel/index.js';
 
 export interface AuditRecord {
   id: string;
+  /** The tenant's trail is several hash chains on PostgreSQL (decision 0008); seq counts within one. */
+  chain: number;
   seq: number;
   actor: string;
   action: string;
@@ -21,7 +23,7 @@ export async function listAuditRecords(
     entityType?: string | undefined;
     entityId?: string | undefined;
     action?: string | undefined;
-    beforeSeq?: number | undefined;
+    beforeId?: string | undefined;
     limit: number;
   },
 ): Promise<AuditRecord[]> {
@@ -29,10 +31,12 @@ export async function listAuditRecords(
   if (query.entityType) qb = qb.where('entity_type', '=', query.entityType);
   if (query.entityId) qb = qb.where('entity_id', '=', query.entityId);
   if (query.action) qb = qb.where('action', '=', query.action);
-  if (query.beforeSeq !== undefined) qb = qb.where('seq', '<', query.beforeSeq);
-  const rows = await qb.orderBy('seq', 'desc').limit(query.limit).execute();
+  // Ids grow with time in every process, so they order records across chains; the cursor is one.
+  if (query.beforeId !== undefined) qb = qb.where('id', '<', query.beforeId);
+  const rows = await qb.orderBy('id', 'desc').limit(query.limit).execute();
   return rows.map((row) => ({
     id: row.id,
+    chain: Number(row.shard),
     seq: Number(row.seq),
     actor: row.actor,
     action: row.action,
