@@ -65,7 +65,7 @@ export async function openHub(
   try {
     const app = await buildApp(
       { store: core.store, clock: core.clock, ids: core.ids, random: core.random, metrics: createMetrics() },
-      { bodyLimit: config.bodyLimit, logLevel: config.logLevel, version: VERSION },
+      { bodyLimit: config.bodyLimit, importLimit: config.importLimit, logLevel: config.logLevel, version: VERSION },
     );
     return {
       ...core,

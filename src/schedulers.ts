@@ -1,16 +1,26 @@
 import { runWork } from './kernel/index.js';
-import { applyDueChanges } from './modules/catalog/index.js';
+import { applyDueChanges, markInterruptedImports } from './modules/catalog/index.js';
+import { isoTimestamp } from './platform/clock.js';
 import type { Hub } from './main.js';
 
 const CHANGE_REQUEST_INTERVAL_MS = 30_000;
+/** An import that made no progress for this long has lost its process (batches take seconds). */
+const IMPORT_STALE_MS = 10 * 60_000;
 
 /**
  * Background work a serving hub does on its own: applying approved master-data changes that
- * have fallen due. Safe with several hub processes: each change is applied in a unit of work
+ * have fallen due, and marking imports whose process stopped as interrupted. Safe with several hub processes: each change is applied in a unit of work
  * that re-reads its state. Returns a function that stops the timers.
  */
 export function startSchedulers(hub: Hub): () => void {
   const tick = async () => {
+    const now = hub.clock.now();
+    const stale = await markInterruptedImports(
+      hub.store,
+      isoTimestamp(hub.clock),
+      new Date(now.getTime() - IMPORT_STALE_MS).toISOString(),
+    );
+    if (stale > 0) hub.app.log.warn({ stale }, 'imports without progress marked interrupted');
     const tenants = await hub.store.db.selectFrom('tenants').select('id').execute();
     for (const tenant of tenants) {
       const applied = await runWork(hub.store, { ...hub.systemCtx(), tenantId: tenant.id }, (w) =>

@@ -152,6 +152,36 @@ export interface AuditHeadsTable {
   hash: string;
 }
 
+export interface ImportJobsTable {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  state: string;
+  file_name: string | null;
+  mapping: string | null;
+  bytes_read: number;
+  rows: number;
+  created: number;
+  unchanged: number;
+  rejected: number;
+  conflicts: number;
+  batches: number;
+  error_code: string | null;
+  error_detail: string | null;
+  created_by: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface ImportRejectsTable {
+  job_id: string;
+  line: number;
+  code: string;
+  reason: string;
+  record_json: string;
+}
+
 export interface OutboxTable {
   id: string;
   tenant_id: string;
@@ -205,6 +235,10 @@ export interface XrefConflictsTable {
   status: string;
   created_at: string;
   resolved_at: string | null;
+  /** keep_existing | reassign (migration 0007). */
+  resolution: string | null;
+  resolved_by: string | null;
+  resolution_reason: string | null;
 }
 
 export interface SupersessionsTable {
@@ -324,6 +358,8 @@ export interface Database {
   audit_records: AuditRecordsTable;
   audit_heads: AuditHeadsTable;
   outbox: OutboxTable;
+  import_jobs: ImportJobsTable;
+  import_rejects: ImportRejectsTable;
   idempotency_keys: IdempotencyKeysTable;
   numbering_schemes: NumberingSchemesTable;
   part_xrefs: PartXrefsTable;

@@ -7,6 +7,7 @@ import { registerAuditRoutes } from '../modules/audit/index.js';
 import {
   registerCatalogRoutes,
   registerGovernanceRoutes,
+  registerImportRoutes,
   registerReferenceRoutes,
 } from '../modules/catalog/index.js';
 import { registerInventoryRoutes } from '../modules/inventory/index.js';
@@ -18,6 +19,7 @@ import { registerSystemRoutes } from './system.routes.js';
 
 export interface AppOptions {
   bodyLimit: number;
+  importLimit: number;
   logLevel: string;
   version: string;
 }
@@ -80,6 +82,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   registerCatalogRoutes(app, deps);
   registerReferenceRoutes(app, deps);
   registerGovernanceRoutes(app, deps);
+  registerImportRoutes(app, deps, { maxBytes: options.importLimit });
   registerInventoryRoutes(app, deps);
   registerAuditRoutes(app, deps);
   return app;

@@ -10,6 +10,11 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  SPAREHUB_IMPORT_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -21,6 +26,8 @@ export interface HubConfig {
   dataDir: string;
   adminKey: string | undefined;
   bodyLimit: number;
+  /** Largest CSV accepted by the HTTP import, in bytes (streamed, so not held in memory). */
+  importLimit: number;
   /** Connections each hub process keeps to PostgreSQL. */
   pgPoolSize: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -36,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<HubConfig>
     dataDir: parsed.SPAREHUB_DATA_DIR,
     adminKey: parsed.SPAREHUB_ADMIN_KEY,
     bodyLimit: parsed.SPAREHUB_BODY_LIMIT,
+    importLimit: parsed.SPAREHUB_IMPORT_LIMIT,
     pgPoolSize: parsed.SPAREHUB_PG_POOL_SIZE,
     logLevel: parsed.LOG_LEVEL,
     port: parsed.PORT,

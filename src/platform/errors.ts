@@ -28,6 +28,8 @@ export const ERROR_CATALOG = {
   // catalog
   PART_NOT_FOUND: { status: 404, title: 'Part not found' },
   PART_EXISTS: { status: 409, title: 'A part with this number already exists' },
+  IMPORT_JOB_NOT_FOUND: { status: 404, title: 'Import job not found' },
+  IMPORT_FAILED: { status: 500, title: 'The import stopped before the end of the file' },
   // inventory
   LOCATION_NOT_FOUND: { status: 404, title: 'Location not found' },
   LOCATION_EXISTS: { status: 409, title: 'A location with this code already exists' },
@@ -46,6 +48,8 @@ export const ERROR_CATALOG = {
   NUMBER_NOT_FOUND: { status: 404, title: 'No part carries this number' },
   NUMBER_AMBIGUOUS: { status: 409, title: 'The number points at more than one part' },
   XREF_CONFLICT: { status: 409, title: 'The number already points at another part' },
+  XREF_CONFLICT_NOT_FOUND: { status: 404, title: 'Cross-reference conflict not found' },
+  XREF_CONFLICT_RESOLVED: { status: 409, title: 'The cross-reference conflict was already resolved' },
   SUPERSESSION_CYCLE: { status: 422, title: 'The supersession would form a cycle' },
   SUPERSESSION_FORK: { status: 409, title: 'The part already has a successor' },
   SUPERSESSION_SELF: { status: 422, title: 'A part cannot supersede itself' },

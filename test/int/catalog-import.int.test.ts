@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { runWork } from '../../src/kernel/index.js';
-import { importCsv, saveScheme, type Reject } from '../../src/modules/catalog/index.js';
+import { importCsv, runImportJob, saveScheme, type Reject } from '../../src/modules/catalog/index.js';
 import { verifyTenant } from '../../src/modules/audit/index.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 
@@ -68,6 +68,120 @@ describeEachStore('bulk import', (hub) => {
     const t = hub();
     await expect(run(t, 'parts', 'partNumber,description\n"unterminated,quote\n')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
+    });
+  });
+
+  it('imports a CSV uploaded over HTTP as a job: counts, progress, and the rejects as CSV', async () => {
+    const t = hub();
+    const p = `IMH-${Math.floor(Math.random() * 1e9)}`;
+    const csv = `Material,Text,Unit\n${p}-1,Seal,EA\n${p}-2,Belt,EA\n${p}-1,Twice,EA\n${p}-3,,EA\n${p}-4,Fan,BOX\n`;
+    const res = await t.api(
+      'POST',
+      `/api/v1/imports/parts?map=partNumber=Material,description=Text,baseUom=Unit&fileName=master.csv&batch=2`,
+      {
+        rawBody: csv,
+        headers: { 'content-type': 'text/csv' },
+      },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.job).toMatchObject({
+      kind: 'parts',
+      state: 'completed',
+      fileName: 'master.csv',
+      rows: 5,
+      created: 3,
+      rejected: 2,
+      bytesRead: Buffer.byteLength(csv),
+    });
+    expect(res.body.job.batches).toBeGreaterThanOrEqual(2);
+    const id = res.body.job.id as string;
+    expect((await t.api('GET', `/api/v1/imports/${id}`)).body).toEqual(res.body.job);
+    expect(
+      (await t.api('GET', '/api/v1/imports?state=completed')).body.items.map((j: { id: string }) => j.id),
+    ).toContain(id);
+    const rejects = await t.api('GET', `/api/v1/imports/${id}/rejects`);
+    expect(rejects.headers['content-type']).toContain('text/csv');
+    expect(String(rejects.body).trim().split('\n')).toEqual([
+      '_line,_code,_reason,Material,Text,Unit',
+      `4,DUPLICATE_ROW,same part number as line 2,${p}-1,Twice,EA`,
+      expect.stringMatching(new RegExp(`^5,VALIDATION_FAILED,.*description.*,${p}-3,,EA$`)),
+    ]);
+    expect((await t.api('GET', `/api/v1/parts/${p}-4`)).body).toMatchObject({ baseUom: 'BOX' });
+    // Who may not write parts may not import them; nothing lands.
+    const reader = await t.keyFor('read_only');
+    const refused = await t.api('POST', '/api/v1/imports/parts', {
+      rawBody: `partNumber,description,baseUom\n${p}-9,X,EA\n`,
+      headers: { 'content-type': 'text/csv' },
+      key: reader,
+    });
+    expect(refused.status).toBe(403);
+    expect((await t.api('GET', `/api/v1/parts/${p}-9`)).status).toBe(404);
+    const json = await t.api('POST', '/api/v1/imports/parts', { body: { partNumber: 'x' } });
+    expect(json.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect((await t.api('GET', '/api/v1/imports/ijb_nope')).body.code).toBe('IMPORT_JOB_NOT_FOUND');
+  });
+
+  it('records a failed upload on its job: unreadable CSV, and a file over the limit', async () => {
+    const t = hub();
+    const bad = await t.api('POST', '/api/v1/imports/parts', {
+      rawBody: 'partNumber,description,baseUom\n"unterminated,quote,EA\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    const failed = (await t.api('GET', '/api/v1/imports?state=failed')).body.items[0];
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'VALIDATION_FAILED' } });
+
+    const p = `IML-${Math.floor(Math.random() * 1e9)}`;
+    const rows = Array.from({ length: 400 }, (_, i) => `${p}-${i},Part ${i},EA\n`).join('');
+    await expect(
+      runImportJob(t.hub.store, t.ctx(), Readable.from([`partNumber,description,baseUom\n`, rows]), {
+        kind: 'parts',
+        maxBytes: 1000,
+      }),
+    ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    const tooLarge = (await t.api('GET', '/api/v1/imports?state=failed')).body.items[0];
+    expect(tooLarge).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('streams NDJSON progress for a large upload sent over a real socket', async () => {
+    const t = hub();
+    const address = await t.hub.app.listen({ port: 0, host: '127.0.0.1' });
+    const p = `IMS-${Math.floor(Math.random() * 1e9)}`;
+    const total = 3000;
+    function* file() {
+      yield 'partNumber,description,baseUom\n';
+      for (let i = 0; i < total; i += 500)
+        yield Array.from({ length: 500 }, (_, k) => `${p}-${i + k},Streamed ${i + k},EA\n`).join('');
+    }
+    const response = await fetch(`${address}/api/v1/imports/parts?batch=400`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${t.adminKey}`,
+        'content-type': 'text/csv',
+        accept: 'application/x-ndjson',
+      },
+      body: Readable.toWeb(Readable.from(file())),
+      duplex: 'half',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; job: { rows: number; created: number; state: string } });
+    const progress = lines.filter((l) => l.type === 'progress');
+    expect(progress.length).toBeGreaterThanOrEqual(Math.floor(total / 400));
+    // Progress only grows.
+    expect(progress.map((l) => l.job.rows)).toEqual(
+      [...progress.map((l) => l.job.rows)].sort((a, b) => a - b),
+    );
+    expect(lines.at(-1)).toMatchObject({
+      type: 'done',
+      job: { state: 'completed', rows: total, created: total },
+    });
+    expect((await t.api('GET', `/api/v1/parts/${p}-2999`)).body).toMatchObject({
+      description: 'Streamed 2999',
     });
   });
 });

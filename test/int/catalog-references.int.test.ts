@@ -93,6 +93,43 @@ describeEachStore('master data references', (hub) => {
     const resolved = await t.api('GET', `/api/v1/parts/resolve?number=12345&scheme=${code}`);
     expect(resolved.body.part.partNumber).toBe(a.partNumber);
     expect((await t.api('GET', `/api/v1/parts/${b.partNumber}/xrefs`)).body.items).toEqual([]);
+
+    // A data steward settles it: a planner may not, an admin moves the number, once.
+    const planner = await t.keyFor('planner');
+    const body = { decision: 'reassign', reason: 'ERP material 12345 is the new seal kit (ECN 7781)' };
+    const url = `/api/v1/xref-conflicts/${clash.body.conflictId}/resolve`;
+    expect((await t.api('POST', url, { body, key: planner })).status).toBe(403);
+    const settled = await t.api('POST', url, { body });
+    expect(settled.status).toBe(200);
+    expect(settled.body).toMatchObject({
+      status: 'resolved',
+      resolution: 'reassign',
+      resolutionReason: body.reason,
+    });
+    const now = await t.api('GET', `/api/v1/parts/resolve?number=0012345&scheme=${code}`);
+    expect(now.body.part.partNumber).toBe(b.partNumber);
+    expect((await t.api('POST', url, { body })).body.code).toBe('XREF_CONFLICT_RESOLVED');
+    expect((await t.api('POST', '/api/v1/xref-conflicts/xcf_nope/resolve', { body })).body.code).toBe(
+      'XREF_CONFLICT_NOT_FOUND',
+    );
+    expect((await t.api('POST', url, { body: { decision: 'merge', reason: 'x' } })).body.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    const trail = await t.api(
+      'GET',
+      `/api/v1/audit?entityType=xref_conflict&entityId=${clash.body.conflictId}`,
+    );
+    expect(trail.body.items[0]).toMatchObject({
+      action: 'xref.conflict_reassigned',
+      before: { part: a.partNumber },
+      after: { part: b.partNumber },
+      reason: body.reason,
+    });
+    const events = await t.api('GET', '/api/v1/events?type=catalog.xref_reassigned');
+    expect(events.body.items.at(-1).payload).toMatchObject({
+      part: b.partNumber,
+      previousPart: a.partNumber,
+    });
   });
 
   it('follows supersession A → B → C to the part valid at a date, and refuses cycles and forks', async () => {

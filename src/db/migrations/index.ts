@@ -4,6 +4,8 @@ import * as catalogReferences from './0002-catalog-references.js';
 import * as governance from './0003-master-data-governance.js';
 import * as postgresAuditAppend from './0004-postgres-audit-append.js';
 import * as auditChainShards from './0005-audit-chain-shards.js';
+import * as importJobs from './0006-import-jobs.js';
+import * as xrefConflictResolution from './0007-xref-conflict-resolution.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-master-data-governance': governance,
   '0004-postgres-audit-append': postgresAuditAppend,
   '0005-audit-chain-shards': auditChainShards,
+  '0006-import-jobs': importJobs,
+  '0007-xref-conflict-resolution': xrefConflictResolution,
 };
 
 export const migrationProvider: MigrationProvider = {

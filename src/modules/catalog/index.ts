@@ -55,6 +55,12 @@ export {
   type ImportKind,
   type ImportSummary,
   type Reject,
+  runImportJob,
+  listImportJobs,
+  requireImportJob,
+  markInterruptedImports,
+  registerImportRoutes,
+  type ImportJob,
 } from './import/index.js';
 export { registerGovernanceRoutes } from './governance.routes.js';
 export {

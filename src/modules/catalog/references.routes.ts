@@ -18,6 +18,7 @@ import {
   createSchemeSchema,
   resolutionSchema,
   resolveQuerySchema,
+  resolveConflictSchema,
   schemeSchema,
   substituteSchema,
   supersessionSchema,
@@ -35,6 +36,7 @@ import {
   listConflicts,
   listSchemes,
   listXrefs,
+  resolveConflict,
   resolveNumber,
   saveScheme,
 } from './xrefs.service.js';
@@ -153,6 +155,21 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: HttpDeps): v
       },
     },
     async (request) => ({ items: await listConflicts(read(request), request.query.status) }),
+  );
+  r.post(
+    '/api/v1/xref-conflicts/:id/resolve',
+    {
+      config: { permission: 'masterdata:approve' },
+      schema: {
+        tags,
+        summary: 'Settle a conflict: keep the number on its part, or move it to the proposed part (audited)',
+        params: z.object({ id: z.string() }),
+        body: resolveConflictSchema,
+        response: { 200: conflictSchema },
+      },
+    },
+    (request, reply) =>
+      runCommand(deps, request, reply, 200, (w) => resolveConflict(w, request.params.id, request.body)),
   );
 
   r.post(

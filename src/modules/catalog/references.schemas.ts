@@ -81,8 +81,21 @@ export const conflictSchema = z.object({
   status: z.enum(['open', 'resolved']),
   createdAt: z.string(),
   resolvedAt: z.string().nullable(),
+  resolution: z.enum(['keep_existing', 'reassign']).nullable(),
+  resolvedBy: z.string().nullable(),
+  resolutionReason: z.string().nullable(),
 });
 export type XrefConflict = z.infer<typeof conflictSchema>;
+
+export const resolveConflictSchema = z.object({
+  decision: z
+    .enum(['keep_existing', 'reassign'])
+    .describe(
+      'keep_existing: the number stays with the part it names; reassign: it moves to the proposed part',
+    ),
+  reason: z.string().trim().min(3).max(500),
+});
+export type ResolveConflictInput = z.infer<typeof resolveConflictSchema>;
 
 export const resolveQuerySchema = z.object({
   number: z.string().trim().min(1).max(80),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Trx } from '../../db/index.js';
 import type { Reader, Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
+import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { partsByIds, requirePart } from './catalog.service.js';
 import type { Part } from './catalog.schemas.js';
@@ -11,6 +12,7 @@ import {
   createSchemeSchema,
   type AddXrefInput,
   type CreateSchemeInput,
+  type ResolveConflictInput,
   type Resolution,
   type Scheme,
   type Xref,
@@ -150,6 +152,9 @@ export async function addXref(w: Work, partNumber: string, raw: AddXrefInput): P
       status: 'open',
       createdAt: now,
       resolvedAt: null,
+      resolution: null,
+      resolvedBy: null,
+      resolutionReason: null,
     };
     await w.trx
       .insertInto('xref_conflicts')
@@ -233,12 +238,21 @@ export async function listConflicts(
   r: Reader,
   status: 'open' | 'resolved' | undefined,
 ): Promise<XrefConflict[]> {
-  let qb = r.db.selectFrom('xref_conflicts').selectAll().where('tenant_id', '=', r.ctx.tenantId);
-  if (status) qb = qb.where('status', '=', status);
+  return conflictsWhere(r.db, r.ctx.tenantId, { status });
+}
+
+async function conflictsWhere(
+  db: Kysely<Database> | Trx,
+  tenantId: string,
+  filter: { status?: 'open' | 'resolved' | undefined; id?: string },
+): Promise<XrefConflict[]> {
+  let qb = db.selectFrom('xref_conflicts').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.status) qb = qb.where('status', '=', filter.status);
+  if (filter.id) qb = qb.where('id', '=', filter.id);
   const rows = await qb.orderBy('created_at', 'desc').limit(500).execute();
   const parts = await partsByIds(
-    r.db,
-    r.ctx.tenantId,
+    db,
+    tenantId,
     rows.flatMap((c) => [c.existing_part_id, c.proposed_part_id]),
   );
   return rows.map((c) => ({
@@ -252,7 +266,113 @@ export async function listConflicts(
     status: c.status as XrefConflict['status'],
     createdAt: c.created_at,
     resolvedAt: c.resolved_at,
+    resolution: c.resolution as XrefConflict['resolution'],
+    resolvedBy: c.resolved_by,
+    resolutionReason: c.resolution_reason,
   }));
+}
+
+/**
+ * A data steward settles a conflict: the number stays where it is, or moves to the part
+ * that was proposed. Either way the decision, who made it and why are kept and audited;
+ * nothing was merged while the conflict was open.
+ */
+export async function resolveConflict(
+  w: Work,
+  id: string,
+  input: ResolveConflictInput,
+): Promise<XrefConflict> {
+  const tenantId = w.ctx.tenantId;
+  const conflict = await w.trx
+    .selectFrom('xref_conflicts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!conflict) throw new AppError('XREF_CONFLICT_NOT_FOUND', `No cross-reference conflict '${id}'`);
+  if (conflict.status !== 'open')
+    throw new AppError(
+      'XREF_CONFLICT_RESOLVED',
+      `Conflict ${id} was already resolved (${conflict.resolution ?? 'resolved'})`,
+    );
+  const now = isoTimestamp(w.ctx.clock);
+  const resolvedBy = actorLabel(w.ctx.actor);
+  const claimed = await w.trx
+    .updateTable('xref_conflicts')
+    .set({
+      status: 'resolved',
+      resolved_at: now,
+      resolution: input.decision,
+      resolved_by: resolvedBy,
+      resolution_reason: input.reason,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  // Conditional, so two stewards settling at once cannot both win (no row lock on SQLite).
+  if (Number(claimed.numUpdatedRows) !== 1)
+    throw new AppError('XREF_CONFLICT_RESOLVED', `Conflict ${id} was just resolved by someone else`);
+  const current = await w.trx
+    .selectFrom('part_xrefs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('scheme_code', '=', conflict.scheme_code)
+    .where('number_normalized', '=', conflict.number_normalized)
+    .executeTakeFirst();
+  if (input.decision === 'reassign') {
+    if (current) {
+      await w.trx
+        .updateTable('part_xrefs')
+        .set({ part_id: conflict.proposed_part_id, number_raw: conflict.number_raw, source: conflict.source })
+        .where('tenant_id', '=', tenantId)
+        .where('scheme_code', '=', conflict.scheme_code)
+        .where('number_normalized', '=', conflict.number_normalized)
+        .execute();
+    } else {
+      await w.trx
+        .insertInto('part_xrefs')
+        .values({
+          tenant_id: tenantId,
+          scheme_code: conflict.scheme_code,
+          number_normalized: conflict.number_normalized,
+          number_raw: conflict.number_raw,
+          part_id: conflict.proposed_part_id,
+          source: conflict.source,
+          created_at: now,
+        })
+        .execute();
+    }
+  }
+  const parts = await partsByIds(w.trx, tenantId, [conflict.existing_part_id, conflict.proposed_part_id]);
+  const numberOf = (partId: string) => parts.get(partId)?.partNumber ?? partId;
+  const before = current
+    ? { scheme: conflict.scheme_code, number: current.number_raw, part: numberOf(current.part_id) }
+    : null;
+  const after =
+    input.decision === 'reassign'
+      ? {
+          scheme: conflict.scheme_code,
+          number: conflict.number_raw,
+          part: numberOf(conflict.proposed_part_id),
+        }
+      : before;
+  w.audit({
+    action: `xref.conflict_${input.decision === 'reassign' ? 'reassigned' : 'kept'}`,
+    entityType: 'xref_conflict',
+    entityId: id,
+    before,
+    after,
+    reason: input.reason,
+  });
+  if (input.decision === 'reassign')
+    w.emit({
+      type: 'catalog.xref_reassigned',
+      key: `xref:${conflict.scheme_code}:${conflict.number_normalized}`,
+      payload: { conflictId: id, ...after, previousPart: before?.part ?? null },
+    });
+  const [resolved] = await conflictsWhere(w.trx, tenantId, { id });
+  if (!resolved) throw new Error(`conflict ${id} vanished inside its own transaction`);
+  return resolved;
 }
 
 /**

@@ -105,6 +105,9 @@ export async function importCsv(
       info: true,
     }),
   );
+  // pipe() does not forward errors: a failing source (a broken upload, a size limit) must
+  // end the parse with that error rather than leave it waiting for more input.
+  source.once('error', (error) => parser.destroy(error));
   const seen = new Map<string, number>();
   const schemes =
     options.kind === 'xrefs'
