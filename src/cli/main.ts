@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../main.js';
 import { registerApiKeyCommand } from './apikey.command.js';
 import { registerDemoCommand } from './demo.command.js';
+import { registerEdiCommand } from './edi.command.js';
 import { registerImportCommands } from './import.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -20,5 +21,6 @@ export async function runCli(argv: string[]): Promise<void> {
   registerVerifyCommand(program);
   registerApiKeyCommand(program);
   registerImportCommands(program);
+  registerEdiCommand(program);
   await program.parseAsync(argv);
 }

@@ -11,7 +11,7 @@ import {
   type X12TransactionSet,
 } from './index.js';
 
-const ROOT = join(import.meta.dirname, '../../../../../shared/fixtures/x12');
+const ROOT = join(import.meta.dirname, '../../../../test/fixtures/x12');
 const files: string[] = [];
 const walk = (dir: string): void => {
   for (const name of readdirSync(dir)) {

@@ -13,7 +13,7 @@ import {
   type X12ParseResult,
 } from './index.js';
 
-const ROOT = join(import.meta.dirname, '../../../../../shared/fixtures/x12');
+const ROOT = join(import.meta.dirname, '../../../../test/fixtures/x12');
 const fixtures: Buffer[] = [];
 const walk = (dir: string): void => {
   for (const name of readdirSync(dir).sort()) {

@@ -14,7 +14,7 @@ import {
   type X12InterchangeInput,
 } from './index.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../../../shared/fixtures/x12');
+const FIXTURES = join(import.meta.dirname, '../../../../test/fixtures/x12');
 const NOW = new Date('2026-03-04T05:06:07Z');
 const ENVELOPE = {
   senderQualifier: 'ZZ',
