@@ -182,6 +182,78 @@ export interface ImportRejectsTable {
   record_json: string;
 }
 
+export interface IntegrationSystemsTable {
+  tenant_id: string;
+  code: string;
+  kind: string;
+  name: string;
+  owner_team: string;
+  escalation_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IntegrationFlowsTable {
+  tenant_id: string;
+  code: string;
+  system_code: string;
+  entity: string;
+  direction: string;
+  format: string;
+  transport: string;
+  mode: string;
+  schedule: string | null;
+  windows_json: string;
+  interface_version: string;
+  state: string;
+  go_live_at: string | null;
+  mapping_code: string;
+  mapping_version: number;
+  options_json: string;
+  retention_days: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IntegrationFlowSecretsTable {
+  tenant_id: string;
+  flow_code: string;
+  secrets_json: string;
+  updated_at: string;
+}
+
+export interface IntegrationMappingsTable {
+  tenant_id: string;
+  code: string;
+  version: number;
+  expression: string;
+  description: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface InboxMessagesTable {
+  id: string;
+  tenant_id: string;
+  system_code: string;
+  flow_code: string;
+  idempotency_key: string;
+  transport: string;
+  content_type: string;
+  body: string;
+  body_sha256: string;
+  meta_json: string;
+  received_at: string;
+  status: string;
+  attempts: number;
+  mapping_code: string | null;
+  mapping_version: number | null;
+  result_json: string | null;
+  error_code: string | null;
+  error_detail: string | null;
+  processed_at: string | null;
+}
+
 export interface OutboxTable {
   id: string;
   tenant_id: string;
@@ -358,6 +430,11 @@ export interface Database {
   audit_records: AuditRecordsTable;
   audit_heads: AuditHeadsTable;
   outbox: OutboxTable;
+  integration_systems: IntegrationSystemsTable;
+  integration_flows: IntegrationFlowsTable;
+  integration_flow_secrets: IntegrationFlowSecretsTable;
+  integration_mappings: IntegrationMappingsTable;
+  inbox_messages: InboxMessagesTable;
   import_jobs: ImportJobsTable;
   import_rejects: ImportRejectsTable;
   idempotency_keys: IdempotencyKeysTable;

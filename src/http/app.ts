@@ -13,6 +13,7 @@ import {
 import { registerInventoryRoutes } from '../modules/inventory/index.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
+import { registerIntegrationRoutes } from '../modules/integration/index.js';
 import type { HttpDeps } from './context.js';
 import { registerErrorHandling } from './errors.js';
 import { registerSystemRoutes } from './system.routes.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   registerReferenceRoutes(app, deps);
   registerGovernanceRoutes(app, deps);
   registerImportRoutes(app, deps, { maxBytes: options.importLimit });
+  registerIntegrationRoutes(app, deps, { maxMessageBytes: options.importLimit });
   registerInventoryRoutes(app, deps);
   registerAuditRoutes(app, deps);
   return app;

@@ -6,6 +6,7 @@ import * as postgresAuditAppend from './0004-postgres-audit-append.js';
 import * as auditChainShards from './0005-audit-chain-shards.js';
 import * as importJobs from './0006-import-jobs.js';
 import * as xrefConflictResolution from './0007-xref-conflict-resolution.js';
+import * as integration from './0008-integration.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-audit-chain-shards': auditChainShards,
   '0006-import-jobs': importJobs,
   '0007-xref-conflict-resolution': xrefConflictResolution,
+  '0008-integration': integration,
 };
 
 export const migrationProvider: MigrationProvider = {

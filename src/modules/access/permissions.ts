@@ -11,6 +11,7 @@ export const RESOURCES = {
   policy: ['read', 'write'],
   audit: ['read', 'verify'],
   event: ['read'],
+  integration: ['read', 'write', 'send', 'operate'],
   apikey: ['read', 'manage'],
   tenant: ['manage'],
 } as const;
@@ -54,6 +55,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reservation:release',
     'policy:read',
     'event:read',
+    'integration:read',
+    'integration:write',
+    'integration:send',
+    'integration:operate',
   ],
   planner: [
     ...READ_MASTER,
@@ -87,6 +92,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'audit:verify',
     'event:read',
     'apikey:read',
+    'integration:read',
   ],
   read_only: [...READ_MASTER, 'stock:read', 'reservation:read'],
 };

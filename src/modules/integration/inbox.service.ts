@@ -1,0 +1,333 @@
+import type { Kysely } from 'kysely';
+import type { InboundEnvelope, ReceiveResult } from '../../connectors/transports/types.js';
+import type { Database, Store, Trx } from '../../db/index.js';
+import { runWork, type Reader } from '../../kernel/index.js';
+import { sha256Hex } from '../../platform/canonical.js';
+import { isoTimestamp } from '../../platform/clock.js';
+import type { Ctx } from '../../platform/context.js';
+import { AppError, isAppError } from '../../platform/errors.js';
+import { applyCommand, previewCommand, validateCommand, type CommandPreview } from './commands.js';
+import { decodeInbound } from './decode.js';
+import type { Flow, InboxMessage, InboxStatus } from './integration.schemas.js';
+import { cachedMapping, evaluateMapping, type MappedCommand } from './mapping.js';
+import { requireFlow, requireMapping } from './systems.service.js';
+
+type Db = Kysely<Database> | Trx;
+
+/** Whether a flow applies what it receives, now: scheduled flows shadow until they go live. */
+export function effectiveState(flow: Flow, now: string): 'live' | 'shadow' | 'disabled' {
+  if (flow.state === 'scheduled') return flow.goLiveAt && now >= flow.goLiveAt ? 'live' : 'shadow';
+  return flow.state;
+}
+
+/**
+ * Stores a raw inbound message before anything else is done with it. The same idempotency
+ * key from the same system is a duplicate: nothing new is stored and the first message's id
+ * is returned, so a sender's retry has no further effect.
+ */
+export async function receiveInbound(
+  store: Store,
+  ctx: Ctx,
+  flowCode: string,
+  envelope: InboundEnvelope,
+): Promise<ReceiveResult> {
+  const flow = await requireFlow(store.db, ctx.tenantId, flowCode);
+  if (flow.direction !== 'inbound') throw new AppError('FLOW_NOT_ACCEPTING', `Flow ${flow.code} is outbound`);
+  if (effectiveState(flow, isoTimestamp(ctx.clock)) === 'disabled')
+    throw new AppError('FLOW_NOT_ACCEPTING', `Flow ${flow.code} is disabled`);
+  const id = ctx.ids.next('inb');
+  const body = envelope.body.toString('utf8');
+  return runWork(store, ctx, async (w) => {
+    const inserted = await w.trx
+      .insertInto('inbox_messages')
+      .values({
+        id,
+        tenant_id: ctx.tenantId,
+        system_code: flow.systemCode,
+        flow_code: flow.code,
+        idempotency_key: envelope.idempotencyKey,
+        transport: envelope.transport,
+        content_type: envelope.contentType,
+        body,
+        body_sha256: sha256Hex(body),
+        meta_json: JSON.stringify(envelope.meta),
+        received_at: envelope.receivedAt,
+        status: 'received',
+        attempts: 0,
+      })
+      .onConflict((oc) => oc.columns(['tenant_id', 'system_code', 'idempotency_key']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { messageId: id, duplicate: false };
+    const first = await w.trx
+      .selectFrom('inbox_messages')
+      .select('id')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('system_code', '=', flow.systemCode)
+      .where('idempotency_key', '=', envelope.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    return { messageId: first.id, duplicate: true };
+  });
+}
+
+export interface ProcessOutcome {
+  messageId: string;
+  status: InboxStatus;
+  mapping: string;
+  commands: number;
+  previews?: CommandPreview[];
+  rejects?: Array<{ ref: string; code: string; message: string }>;
+  error?: { code: string; detail: string };
+}
+
+/** Errors that will not go away by trying again: the message is dead-lettered at once. */
+const TRANSIENT = new Set(['STORE_BUSY', 'INTERNAL_ERROR']);
+
+/**
+ * Maps and applies one received message. Everything it asks for is applied in one unit of
+ * work together with the message's new status, so a message is applied entirely, exactly
+ * once, or not at all; a failure is recorded on the message with its code. Shadow flows
+ * preview instead of applying. A message already processed is left alone.
+ */
+export async function processInbound(store: Store, ctx: Ctx, messageId: string): Promise<ProcessOutcome> {
+  try {
+    return await runWork(store, ctx, async (w) => {
+      const msg = await requireInboxRow(w.trx, ctx.tenantId, messageId);
+      const flow = await requireFlow(w.trx, ctx.tenantId, msg.flow_code);
+      const mapping = await requireMapping(w.trx, ctx.tenantId, flow.mappingCode, flow.mappingVersion);
+      const mappingRef = `${mapping.code}@${mapping.version}`;
+      const now = isoTimestamp(ctx.clock);
+      // Claim first: a second processor (another hub process) finds nothing left to claim.
+      const claimed = await w.trx
+        .updateTable('inbox_messages')
+        .set({
+          attempts: Number(msg.attempts) + 1,
+          mapping_code: mapping.code,
+          mapping_version: mapping.version,
+        })
+        .where('id', '=', messageId)
+        .where('status', 'in', ['received', 'failed'])
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) {
+        return { messageId, status: msg.status as InboxStatus, mapping: mappingRef, commands: 0 };
+      }
+      const decoded = await decodeInbound(flow, msg.body, msg.id);
+      if (decoded.refusal)
+        throw new AppError('INBOUND_FORMAT_INVALID', `${decoded.refusal.code}: ${decoded.refusal.message}`, {
+          readerCode: decoded.refusal.code,
+        });
+      const expression = cachedMapping(`${ctx.tenantId}|${mappingRef}`, mapping.expression);
+      const commands: Array<{ ref: string; command: MappedCommand }> = [];
+      for (const doc of decoded.documents)
+        for (const command of await evaluateMapping(expression, doc.message))
+          commands.push({ ref: doc.ref, command });
+      // Every command is checked before any is applied: a bad message changes nothing.
+      for (const c of commands) validateCommand(c.command);
+      const shadow = effectiveState(flow, now) !== 'live';
+      const outcome: ProcessOutcome = {
+        messageId,
+        status: shadow ? 'shadowed' : 'applied',
+        mapping: mappingRef,
+        commands: commands.length,
+      };
+      if (decoded.rejects.length > 0) outcome.rejects = decoded.rejects;
+      if (shadow) {
+        outcome.previews = [];
+        for (const c of commands) outcome.previews.push(await previewCommand(w, c.command));
+      } else {
+        for (const c of commands)
+          await applyCommand(w, c.command, `${flow.systemCode} ${msg.idempotency_key} (${c.ref})`);
+      }
+      await w.trx
+        .updateTable('inbox_messages')
+        .set({
+          status: outcome.status,
+          processed_at: now,
+          result_json: JSON.stringify({
+            commands: commands.map((c) => c.command),
+            previews: outcome.previews,
+            rejects: outcome.rejects,
+          }),
+          error_code: null,
+          error_detail: null,
+        })
+        .where('id', '=', messageId)
+        .execute();
+      w.audit({
+        action: shadow ? 'integration.message_shadowed' : 'integration.message_applied',
+        entityType: 'inbox_message',
+        entityId: messageId,
+        after: { flow: flow.code, mapping: mappingRef, commands: commands.length },
+      });
+      return outcome;
+    });
+  } catch (error) {
+    const failure = isAppError(error) ? error : new AppError('INTERNAL_ERROR', (error as Error).message);
+    const status: InboxStatus = TRANSIENT.has(failure.code) ? 'failed' : 'dead';
+    await recordFailure(store, ctx, messageId, status, failure);
+    const msg = await requireInboxRow(store.db, ctx.tenantId, messageId);
+    return {
+      messageId,
+      status,
+      mapping: `${msg.mapping_code ?? '?'}@${msg.mapping_version ?? '?'}`,
+      commands: 0,
+      error: { code: failure.code, detail: failure.message },
+    };
+  }
+}
+
+async function recordFailure(
+  store: Store,
+  ctx: Ctx,
+  messageId: string,
+  status: InboxStatus,
+  failure: AppError,
+) {
+  await runWork(store, ctx, async (w) => {
+    const msg = await requireInboxRow(w.trx, ctx.tenantId, messageId);
+    const flow = await requireFlow(w.trx, ctx.tenantId, msg.flow_code);
+    await w.trx
+      .updateTable('inbox_messages')
+      .set({
+        status,
+        // The failed attempt's own claim was rolled back with it, so it is counted here.
+        attempts: Number(msg.attempts) + 1,
+        mapping_code: msg.mapping_code ?? flow.mappingCode,
+        mapping_version: msg.mapping_version ?? flow.mappingVersion,
+        error_code: failure.code,
+        error_detail: failure.message,
+        processed_at: isoTimestamp(ctx.clock),
+      })
+      .where('id', '=', messageId)
+      .where('status', 'in', ['received', 'failed'])
+      .execute();
+    if (status === 'dead')
+      w.emit({
+        type: 'integration.message_dead_lettered',
+        key: `flow:${flow.code}`,
+        payload: {
+          messageId,
+          flow: flow.code,
+          system: flow.systemCode,
+          code: failure.code,
+          detail: failure.message,
+        },
+      });
+  });
+}
+
+async function requireInboxRow(db: Db, tenantId: string, id: string) {
+  const row = await db
+    .selectFrom('inbox_messages')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${id}'`);
+  return row;
+}
+
+/** A dead or failed message is sent through its flow again (after a mapping or data fix). */
+export async function retryInbound(store: Store, ctx: Ctx, messageId: string): Promise<ProcessOutcome> {
+  await runWork(store, ctx, async (w) => {
+    const row = await requireInboxRow(w.trx, ctx.tenantId, messageId);
+    if (!['dead', 'failed'].includes(row.status))
+      throw new AppError(
+        'INBOUND_MESSAGE_STATE',
+        `Message ${messageId} is ${row.status}; only dead or failed messages are retried`,
+      );
+    await w.trx
+      .updateTable('inbox_messages')
+      .set({ status: 'received' })
+      .where('id', '=', messageId)
+      .execute();
+    w.audit({
+      action: 'integration.message_retried',
+      entityType: 'inbox_message',
+      entityId: messageId,
+      before: { status: row.status },
+      after: { status: 'received' },
+    });
+  });
+  return processInbound(store, ctx, messageId);
+}
+
+/** Gives up on a dead message on purpose, with a reason; the raw message is kept. */
+export async function discardInbound(
+  store: Store,
+  ctx: Ctx,
+  messageId: string,
+  reason: string,
+): Promise<InboxMessage> {
+  await runWork(store, ctx, async (w) => {
+    const row = await requireInboxRow(w.trx, ctx.tenantId, messageId);
+    if (!['dead', 'failed'].includes(row.status))
+      throw new AppError(
+        'INBOUND_MESSAGE_STATE',
+        `Message ${messageId} is ${row.status}; only dead or failed messages are discarded`,
+      );
+    await w.trx
+      .updateTable('inbox_messages')
+      .set({ status: 'discarded' })
+      .where('id', '=', messageId)
+      .execute();
+    w.audit({
+      action: 'integration.message_discarded',
+      entityType: 'inbox_message',
+      entityId: messageId,
+      before: { status: row.status },
+      after: { status: 'discarded' },
+      reason,
+    });
+  });
+  return getInboxMessage({ db: store.db, ctx, dialect: store.dialect }, messageId);
+}
+
+export async function getInboxMessage(r: Reader, id: string): Promise<InboxMessage> {
+  return toInboxMessage(await requireInboxRow(r.db, r.ctx.tenantId, id));
+}
+
+export async function listInbox(
+  r: Reader,
+  query: { flowCode?: string | undefined; status?: InboxStatus | undefined; limit: number },
+): Promise<InboxMessage[]> {
+  let qb = r.db.selectFrom('inbox_messages').selectAll().where('tenant_id', '=', r.ctx.tenantId);
+  if (query.flowCode) qb = qb.where('flow_code', '=', query.flowCode);
+  if (query.status) qb = qb.where('status', '=', query.status);
+  return (await qb.orderBy('id', 'desc').limit(query.limit).execute()).map(toInboxMessage);
+}
+
+/** Ids of messages waiting to be processed, oldest first (the background worker's queue). */
+export async function pendingInbound(
+  db: Db,
+  limit: number,
+): Promise<Array<{ id: string; tenantId: string }>> {
+  const rows = await db
+    .selectFrom('inbox_messages')
+    .select(['id', 'tenant_id'])
+    .where('status', '=', 'received')
+    .orderBy('received_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
+}
+
+function toInboxMessage(row: Database['inbox_messages']): InboxMessage {
+  return {
+    id: row.id,
+    systemCode: row.system_code,
+    flowCode: row.flow_code,
+    idempotencyKey: row.idempotency_key,
+    transport: row.transport,
+    contentType: row.content_type,
+    bodySha256: row.body_sha256,
+    meta: JSON.parse(row.meta_json) as Record<string, string>,
+    receivedAt: row.received_at,
+    status: row.status as InboxStatus,
+    attempts: Number(row.attempts),
+    mappingCode: row.mapping_code,
+    mappingVersion: row.mapping_version === null ? null : Number(row.mapping_version),
+    result: row.result_json === null ? null : (JSON.parse(row.result_json) as unknown),
+    error: row.error_code ? { code: row.error_code, detail: row.error_detail ?? '' } : null,
+    processedAt: row.processed_at,
+  };
+}

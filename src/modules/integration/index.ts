@@ -1,0 +1,39 @@
+/** The integration runtime: systems, flows, mappings, the inbox and (soon) the outbox relay. */
+export * from './canonical.js';
+export {
+  SYSTEM_KINDS,
+  FLOW_FORMATS,
+  FLOW_STATES,
+  FLOW_TRANSPORTS,
+  INBOX_STATUSES,
+  type Flow,
+  type FlowInput,
+  type IntegrationSystem,
+  type Mapping,
+  type InboxMessage,
+  type InboxStatus,
+} from './integration.schemas.js';
+export {
+  saveSystem,
+  listSystems,
+  saveFlow,
+  listFlows,
+  requireFlow,
+  addMappingVersion,
+  listMappings,
+  webhookSecrets,
+} from './systems.service.js';
+export {
+  receiveInbound,
+  processInbound,
+  retryInbound,
+  discardInbound,
+  listInbox,
+  getInboxMessage,
+  pendingInbound,
+  effectiveState,
+  type ProcessOutcome,
+} from './inbox.service.js';
+export { COMMAND_NAMES, type CommandName } from './commands.js';
+export { compileMapping, evaluateMapping } from './mapping.js';
+export { registerIntegrationRoutes } from './integration.routes.js';

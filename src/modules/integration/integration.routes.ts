@@ -1,0 +1,248 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { runCommand } from '../../http/command.js';
+import { ctxOf, type HttpDeps } from '../../http/context.js';
+import { reader } from '../../kernel/index.js';
+import { sha256Hex } from '../../platform/canonical.js';
+import { isoTimestamp } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import {
+  discardInbound,
+  getInboxMessage,
+  listInbox,
+  processInbound,
+  receiveInbound,
+  retryInbound,
+} from './inbox.service.js';
+import {
+  flowSchema,
+  INBOX_STATUSES,
+  inboxMessageSchema,
+  mappingSchema,
+  systemSchema,
+} from './integration.schemas.js';
+import {
+  addMappingVersion,
+  listFlows,
+  listMappings,
+  listSystems,
+  saveFlow,
+  saveSystem,
+} from './systems.service.js';
+
+const outcomeSchema = z.object({
+  messageId: z.string(),
+  status: z.enum(INBOX_STATUSES),
+  mapping: z.string(),
+  commands: z.number(),
+  previews: z.array(z.unknown()).optional(),
+  rejects: z.array(z.object({ ref: z.string(), code: z.string(), message: z.string() })).optional(),
+  error: z.object({ code: z.string(), detail: z.string() }).optional(),
+});
+
+export interface IntegrationRouteOptions {
+  /** Largest inbound message accepted over HTTP, in bytes. */
+  maxMessageBytes: number;
+}
+
+export function registerIntegrationRoutes(
+  app: FastifyInstance,
+  deps: HttpDeps,
+  options: IntegrationRouteOptions,
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['integration'];
+  const read = (request: Parameters<typeof ctxOf>[0]) => reader(deps.store, ctxOf(request));
+
+  r.post(
+    '/api/v1/integration/systems',
+    {
+      config: { permission: 'integration:write' },
+      schema: {
+        tags,
+        summary: 'Register or update an external system (ERP, FSM, WMS, 3PL, supplier, repair vendor)',
+        body: z.unknown(),
+        response: { 200: systemSchema },
+      },
+    },
+    (request, reply) => runCommand(deps, request, reply, 200, (w) => saveSystem(w, request.body)),
+  );
+  r.get(
+    '/api/v1/integration/systems',
+    {
+      config: { permission: 'integration:read' },
+      schema: {
+        tags,
+        summary: 'External systems',
+        response: { 200: z.object({ items: z.array(systemSchema) }) },
+      },
+    },
+    async (request) => ({ items: await listSystems(deps.store.db, ctxOf(request).tenantId) }),
+  );
+  r.post(
+    '/api/v1/integration/mappings',
+    {
+      config: { permission: 'integration:write' },
+      schema: {
+        tags,
+        summary: 'Save a new version of a JSONata mapping (versions never change)',
+        body: z.unknown(),
+        response: { 201: mappingSchema },
+      },
+    },
+    (request, reply) => runCommand(deps, request, reply, 201, (w) => addMappingVersion(w, request.body)),
+  );
+  r.get(
+    '/api/v1/integration/mappings',
+    {
+      config: { permission: 'integration:read' },
+      schema: {
+        tags,
+        summary: 'Mappings and their versions',
+        querystring: z.object({ code: z.string().optional() }),
+        response: { 200: z.object({ items: z.array(mappingSchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await listMappings(deps.store.db, ctxOf(request).tenantId, request.query.code),
+    }),
+  );
+  r.post(
+    '/api/v1/integration/flows',
+    {
+      config: { permission: 'integration:write' },
+      schema: {
+        tags,
+        summary: 'Create or update a flow (system × entity × direction) pinned to a mapping version',
+        body: z.unknown(),
+        response: { 200: flowSchema },
+      },
+    },
+    (request, reply) => runCommand(deps, request, reply, 200, (w) => saveFlow(w, request.body)),
+  );
+  r.get(
+    '/api/v1/integration/flows',
+    {
+      config: { permission: 'integration:read' },
+      schema: { tags, summary: 'Flows', response: { 200: z.object({ items: z.array(flowSchema) }) } },
+    },
+    async (request) => ({ items: await listFlows(deps.store.db, ctxOf(request).tenantId) }),
+  );
+
+  // Inbound messages from a system holding an API key: the raw body is kept as sent.
+  void app.register((scope, _opts, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: options.maxMessageBytes },
+      (_req, body, next) => next(null, body),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/integration/flows/:code/messages',
+      {
+        config: { permission: 'integration:send' },
+        schema: {
+          tags,
+          summary: 'Send one raw message into an inbound flow (JSON, CSV, X12 or IDoc, as the flow says)',
+          description:
+            'The message is stored raw before anything else, keyed by the Idempotency-Key header (default: the SHA-256 of the body); a repeat is answered with the first message and has no further effect. Answers 202 with how it was processed.',
+          params: z.object({ code: z.string() }),
+          response: {
+            202: z.object({
+              messageId: z.string(),
+              duplicate: z.boolean(),
+              outcome: outcomeSchema.nullable(),
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0)
+          throw new AppError('VALIDATION_FAILED', 'The message body is empty');
+        const ctx = ctxOf(request);
+        const given = request.headers['idempotency-key'];
+        const key =
+          typeof given === 'string' && given.length > 0
+            ? given
+            : `sha256:${sha256Hex(body.toString('utf8'))}`;
+        const received = await receiveInbound(deps.store, ctx, request.params.code, {
+          transport: 'http',
+          idempotencyKey: key,
+          contentType: request.headers['content-type'] ?? 'application/octet-stream',
+          body,
+          receivedAt: isoTimestamp(ctx.clock),
+          meta: { requestId: request.id },
+        });
+        const outcome = received.duplicate ? null : await processInbound(deps.store, ctx, received.messageId);
+        return reply.code(202).send({ ...received, outcome });
+      },
+    );
+    done();
+  });
+
+  r.get(
+    '/api/v1/integration/messages',
+    {
+      config: { permission: 'integration:read' },
+      schema: {
+        tags,
+        summary: 'Inbound messages, newest first',
+        querystring: z.object({
+          flow: z.string().optional(),
+          status: z.enum(INBOX_STATUSES).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(inboxMessageSchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await listInbox(read(request), {
+        flowCode: request.query.flow,
+        status: request.query.status,
+        limit: request.query.limit,
+      }),
+    }),
+  );
+  r.get(
+    '/api/v1/integration/messages/:id',
+    {
+      config: { permission: 'integration:read' },
+      schema: {
+        tags,
+        summary: 'One inbound message and what became of it',
+        params: z.object({ id: z.string() }),
+        response: { 200: inboxMessageSchema },
+      },
+    },
+    async (request) => getInboxMessage(read(request), request.params.id),
+  );
+  r.post(
+    '/api/v1/integration/messages/:id/retry',
+    {
+      config: { permission: 'integration:operate' },
+      schema: {
+        tags,
+        summary: 'Send a dead or failed message through its flow again (audited)',
+        params: z.object({ id: z.string() }),
+        response: { 200: outcomeSchema },
+      },
+    },
+    async (request) => retryInbound(deps.store, ctxOf(request), request.params.id),
+  );
+  r.post(
+    '/api/v1/integration/messages/:id/discard',
+    {
+      config: { permission: 'integration:operate' },
+      schema: {
+        tags,
+        summary: 'Give up on a dead message with a reason (audited; the raw message is kept)',
+        params: z.object({ id: z.string() }),
+        body: z.object({ reason: z.string().trim().min(3).max(500) }),
+        response: { 200: inboxMessageSchema },
+      },
+    },
+    async (request) => discardInbound(deps.store, ctxOf(request), request.params.id, request.body.reason),
+  );
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+const code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
+
+export const SYSTEM_KINDS = ['erp', 'fsm', 'wms', '3pl', 'supplier', 'repair_vendor', 'other'] as const;
+export const FLOW_DIRECTIONS = ['inbound', 'outbound'] as const;
+export const FLOW_FORMATS = ['json', 'csv', 'x12', 'idoc'] as const;
+export const FLOW_TRANSPORTS = ['http', 'file', 'nats'] as const;
+export const FLOW_MODES = ['real_time', 'batch'] as const;
+/** live applies; shadow maps and compares but applies nothing; scheduled goes live at goLiveAt. */
+export const FLOW_STATES = ['live', 'shadow', 'scheduled', 'disabled'] as const;
+export const INBOX_STATUSES = ['received', 'applied', 'shadowed', 'failed', 'dead', 'discarded'] as const;
+
+export type FlowState = (typeof FLOW_STATES)[number];
+export type FlowFormat = (typeof FLOW_FORMATS)[number];
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+
+export const systemInputSchema = z
+  .object({
+    code,
+    kind: z.enum(SYSTEM_KINDS),
+    name: z.string().trim().min(1).max(200),
+    ownerTeam: z.string().trim().min(1).max(200),
+    escalation: z
+      .array(z.object({ name: z.string().min(1).max(200), contact: z.string().min(1).max(200) }).strict())
+      .max(20)
+      .default([]),
+  })
+  .strict();
+export type SystemInput = z.infer<typeof systemInputSchema>;
+export const systemSchema = systemInputSchema.extend({ createdAt: z.string(), updatedAt: z.string() });
+export type IntegrationSystem = z.infer<typeof systemSchema>;
+
+const windowSchema = z
+  .object({
+    days: z.array(z.number().int().min(0).max(6)).min(1).describe('0 = Sunday'),
+    from: z.string().regex(/^\d{2}:\d{2}$/),
+    to: z.string().regex(/^\d{2}:\d{2}$/),
+  })
+  .strict();
+
+export const flowInputSchema = z
+  .object({
+    code,
+    systemCode: code,
+    entity: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .describe('what the flow carries: part, stock, work_order, ship_notice …'),
+    direction: z.enum(FLOW_DIRECTIONS),
+    format: z.enum(FLOW_FORMATS),
+    transport: z.enum(FLOW_TRANSPORTS),
+    mode: z.enum(FLOW_MODES).default('real_time'),
+    schedule: z.string().trim().max(100).optional().describe('cron, for batch flows'),
+    windows: z.array(windowSchema).max(20).default([]).describe('integration windows; empty means any time'),
+    interfaceVersion: z.string().trim().min(1).max(40).default('1'),
+    state: z.enum(FLOW_STATES).default('live'),
+    goLiveAt: z.iso.datetime().optional(),
+    mappingCode: code,
+    mappingVersion: z.number().int().positive(),
+    options: z
+      .object({
+        strictEnvelope: z
+          .boolean()
+          .default(true)
+          .describe('X12: refuse interchanges whose trailers disagree'),
+        csvColumns: z.record(z.string(), z.string()).optional(),
+        documentPrefix: z.string().max(40).optional(),
+      })
+      .strict()
+      .default({ strictEnvelope: true }),
+    retentionDays: z.number().int().min(1).max(3650).default(90),
+    webhookSecrets: z
+      .array(z.string().min(16).max(200))
+      .max(3)
+      .optional()
+      .describe('Standard Webhooks secrets (whsec_…); never shown again'),
+  })
+  .strict();
+export type FlowInput = z.infer<typeof flowInputSchema>;
+export const flowSchema = flowInputSchema.omit({ webhookSecrets: true }).extend({
+  hasWebhookSecret: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Flow = z.infer<typeof flowSchema>;
+
+export const mappingInputSchema = z
+  .object({
+    code,
+    expression: z
+      .string()
+      .min(1)
+      .max(100_000)
+      .describe('JSONata; input is the message, output one command or a list'),
+    description: z.string().trim().max(500).default(''),
+  })
+  .strict();
+export const mappingSchema = mappingInputSchema.extend({
+  version: z.number().int(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type Mapping = z.infer<typeof mappingSchema>;
+
+export const inboxMessageSchema = z.object({
+  id: z.string(),
+  systemCode: z.string(),
+  flowCode: z.string(),
+  idempotencyKey: z.string(),
+  transport: z.string(),
+  contentType: z.string(),
+  bodySha256: z.string(),
+  meta: z.record(z.string(), z.string()),
+  receivedAt: z.string(),
+  status: z.enum(INBOX_STATUSES),
+  attempts: z.number(),
+  mappingCode: z.string().nullable(),
+  mappingVersion: z.number().nullable(),
+  result: z.unknown().nullable(),
+  error: z.object({ code: z.string(), detail: z.string() }).nullable(),
+  processedAt: z.string().nullable(),
+});
+export type InboxMessage = z.infer<typeof inboxMessageSchema>;

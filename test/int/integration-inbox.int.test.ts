@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { verifyTenant } from '../../src/modules/audit/index.js';
+import { describeEachStore, type TestHub } from '../support/each-store.js';
+import { makeLocation, makePart } from '../support/factories.js';
+
+const X12 = join(import.meta.dirname, '../fixtures/x12');
+const uid = () => Math.floor(Math.random() * 1e9).toString(36);
+
+async function setUp(
+  t: TestHub,
+  suffix: string,
+  mappingExpression: string,
+  flow: Record<string, unknown> = {},
+) {
+  const system = `ERP-${suffix}`;
+  expect(
+    (
+      await t.api('POST', '/api/v1/integration/systems', {
+        body: {
+          code: system,
+          kind: 'erp',
+          name: 'SAP ECC',
+          ownerTeam: 'ERP team',
+          escalation: [{ name: 'On call', contact: 'erp-oncall@example.com' }],
+        },
+      })
+    ).status,
+  ).toBe(200);
+  const mapping = await t.api('POST', '/api/v1/integration/mappings', {
+    body: { code: `map-${suffix}`, expression: mappingExpression },
+  });
+  expect(mapping.status).toBe(201);
+  const saved = await t.api('POST', '/api/v1/integration/flows', {
+    body: {
+      code: `flow-${suffix}`,
+      systemCode: system,
+      entity: 'part',
+      direction: 'inbound',
+      format: 'json',
+      transport: 'http',
+      mappingCode: `map-${suffix}`,
+      mappingVersion: mapping.body.version,
+      ...flow,
+    },
+  });
+  expect(saved.status).toBe(200);
+  return { system, flow: `flow-${suffix}`, mapping: `map-${suffix}` };
+}
+
+function send(t: TestHub, flow: string, body: string, key?: string, contentType = 'application/json') {
+  return t.api('POST', `/api/v1/integration/flows/${flow}/messages`, {
+    rawBody: body,
+    headers: { 'content-type': contentType, ...(key ? { 'idempotency-key': key } : {}) },
+  });
+}
+
+const PART_MAPPING =
+  '{"command": "part.upsert", "input": {"partNumber": material, "description": text, "baseUom": unit, "source": "ERP"}}';
+
+describeEachStore('integration inbox', (hub) => {
+  it('stores every message raw, applies it once through its mapping, and answers a repeat with the first message', async () => {
+    const t = hub();
+    const s = await setUp(t, uid(), PART_MAPPING);
+    const material = `MAT-${uid()}`;
+    const body = JSON.stringify({ material, text: 'Drive belt', unit: 'EA' });
+    const first = await send(t, s.flow, body, 'erp-evt-1');
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({
+      duplicate: false,
+      outcome: { status: 'applied', mapping: `${s.mapping}@1`, commands: 1 },
+    });
+    const again = await send(t, s.flow, body, 'erp-evt-1');
+    expect(again.body).toMatchObject({ duplicate: true, messageId: first.body.messageId, outcome: null });
+    expect((await t.api('GET', `/api/v1/parts/${material}`)).body).toMatchObject({
+      description: 'Drive belt',
+    });
+    const created = await t.api('GET', `/api/v1/audit?entityType=part&action=part.created`);
+    expect(
+      created.body.items.filter((a: { after: { partNumber: string } }) => a.after?.partNumber === material),
+    ).toHaveLength(1);
+    const stored = await t.api('GET', `/api/v1/integration/messages/${first.body.messageId}`);
+    expect(stored.body).toMatchObject({
+      status: 'applied',
+      mappingCode: s.mapping,
+      mappingVersion: 1,
+      idempotencyKey: 'erp-evt-1',
+      attempts: 1,
+    });
+    expect((await t.api('GET', `/api/v1/integration/messages?flow=${s.flow}`)).body.items).toHaveLength(1);
+    // Without a key, the body's hash is the key: the same body again is the same message.
+    const hashed = await send(
+      t,
+      s.flow,
+      JSON.stringify({ material: `${material}-2`, text: 'Seal', unit: 'EA' }),
+    );
+    expect(hashed.body.duplicate).toBe(false);
+    expect(
+      (await send(t, s.flow, JSON.stringify({ material: `${material}-2`, text: 'Seal', unit: 'EA' }))).body
+        .duplicate,
+    ).toBe(true);
+    expect((await verifyTenant(t.hub.store.db, { id: t.tenantId, code: 't' })).ok).toBe(true);
+  });
+
+  it('runs two mapping versions side by side and records which one each message used', async () => {
+    const t = hub();
+    const s = await setUp(t, uid(), PART_MAPPING);
+    // Version 2 reads the upgraded ERP's field names; a second flow pins it while the first keeps v1.
+    const v2 = await t.api('POST', '/api/v1/integration/mappings', {
+      body: {
+        code: s.mapping,
+        expression:
+          '{"command": "part.upsert", "input": {"partNumber": MATNR, "description": MAKTX, "baseUom": MEINS, "source": "ERP"}}',
+      },
+    });
+    expect(v2.body.version).toBe(2);
+    const upgraded = `${s.flow}-s4`;
+    await t.api('POST', '/api/v1/integration/flows', {
+      body: {
+        code: upgraded,
+        systemCode: s.system,
+        entity: 'part',
+        direction: 'inbound',
+        format: 'json',
+        transport: 'http',
+        mappingCode: s.mapping,
+        mappingVersion: 2,
+      },
+    });
+    const a = `OLD-${uid()}`;
+    const b = `NEW-${uid()}`;
+    const old = await send(t, s.flow, JSON.stringify({ material: a, text: 'Old ERP', unit: 'EA' }));
+    const neu = await send(t, upgraded, JSON.stringify({ MATNR: b, MAKTX: 'S/4 ERP', MEINS: 'EA' }));
+    expect(old.body.outcome.mapping).toBe(`${s.mapping}@1`);
+    expect(neu.body.outcome.mapping).toBe(`${s.mapping}@2`);
+    expect((await t.api('GET', `/api/v1/parts/${b}`)).body.description).toBe('S/4 ERP');
+    const bad = await t.api('POST', '/api/v1/integration/mappings', {
+      body: { code: s.mapping, expression: '{"command": ' },
+    });
+    expect(bad.body.code).toBe('MAPPING_INVALID');
+  });
+
+  it('shadow flows map and compare but apply nothing', async () => {
+    const t = hub();
+    const s = await setUp(t, uid(), PART_MAPPING, { state: 'shadow' });
+    const existing = await makePart(t, { description: 'Belt, old text' });
+    const fresh = `SHD-${uid()}`;
+    const one = await send(t, s.flow, JSON.stringify({ material: fresh, text: 'Fan', unit: 'EA' }));
+    const two = await send(
+      t,
+      s.flow,
+      JSON.stringify({ material: existing.partNumber, text: 'Belt, new text', unit: 'EA' }),
+    );
+    expect(one.body.outcome).toMatchObject({
+      status: 'shadowed',
+      previews: [{ change: 'create', entity: `part:${fresh}` }],
+    });
+    expect(two.body.outcome.previews[0]).toMatchObject({
+      change: 'update',
+      before: { description: 'Belt, old text' },
+      after: { description: 'Belt, new text' },
+    });
+    expect((await t.api('GET', `/api/v1/parts/${fresh}`)).status).toBe(404);
+    expect((await t.api('GET', `/api/v1/parts/${existing.partNumber}`)).body.description).toBe(
+      'Belt, old text',
+    );
+  });
+
+  it('dead-letters what cannot be read or mapped with a code, changing nothing; retry after a fix, or discard with a reason', async () => {
+    const t = hub();
+    const s = await setUp(t, uid(), '{"command": "part.explode", "input": {}}');
+    const notJson = await send(t, s.flow, '{"material": ', 'k1');
+    expect(notJson.body.outcome).toMatchObject({ status: 'dead', error: { code: 'INBOUND_FORMAT_INVALID' } });
+    const material = `DLQ-${uid()}`;
+    const unknown = await send(t, s.flow, JSON.stringify({ material, text: 'Gasket', unit: 'EA' }), 'k2');
+    expect(unknown.body.outcome).toMatchObject({ status: 'dead', error: { code: 'COMMAND_UNKNOWN' } });
+    expect((await t.api('GET', `/api/v1/parts/${material}`)).status).toBe(404);
+    const dead = await t.api('GET', `/api/v1/integration/messages?flow=${s.flow}&status=dead`);
+    expect(dead.body.items).toHaveLength(2);
+    const events = await t.api('GET', '/api/v1/events?type=integration.message_dead_lettered');
+    expect(events.body.items.map((e: { payload: { messageId: string } }) => e.payload.messageId)).toContain(
+      unknown.body.messageId,
+    );
+
+    // The administrator fixes the mapping (a new version), re-pins the flow and retries.
+    const fixed = await t.api('POST', '/api/v1/integration/mappings', {
+      body: { code: s.mapping, expression: PART_MAPPING },
+    });
+    await t.api('POST', '/api/v1/integration/flows', {
+      body: {
+        code: s.flow,
+        systemCode: s.system,
+        entity: 'part',
+        direction: 'inbound',
+        format: 'json',
+        transport: 'http',
+        mappingCode: s.mapping,
+        mappingVersion: fixed.body.version,
+      },
+    });
+    const planner = await t.keyFor('planner');
+    expect(
+      (await t.api('POST', `/api/v1/integration/messages/${unknown.body.messageId}/retry`, { key: planner }))
+        .status,
+    ).toBe(403);
+    const retried = await t.api('POST', `/api/v1/integration/messages/${unknown.body.messageId}/retry`);
+    expect(retried.body).toMatchObject({ status: 'applied', mapping: `${s.mapping}@2` });
+    expect((await t.api('GET', `/api/v1/parts/${material}`)).status).toBe(200);
+    expect(
+      (await t.api('POST', `/api/v1/integration/messages/${unknown.body.messageId}/retry`)).body.code,
+    ).toBe('INBOUND_MESSAGE_STATE');
+    const discarded = await t.api('POST', `/api/v1/integration/messages/${notJson.body.messageId}/discard`, {
+      body: { reason: 'ERP resent the event in full' },
+    });
+    expect(discarded.body).toMatchObject({ status: 'discarded' });
+    const trail = await t.api(
+      'GET',
+      `/api/v1/audit?entityType=inbox_message&entityId=${notJson.body.messageId}`,
+    );
+    expect(trail.body.items[0]).toMatchObject({
+      action: 'integration.message_discarded',
+      reason: 'ERP resent the event in full',
+    });
+  });
+
+  it('applies a real X12 944 receipt advice, converting cases to the part’s unit', async () => {
+    const t = hub();
+    const suffix = uid();
+    const location = await makeLocation(t, { code: `WH944-${suffix}` });
+    // 944.edi names part 100000154 in cases (CA): 5 lots of 120 cases.
+    const partNumber = '100000154';
+    const exists = await t.api('GET', `/api/v1/parts/${partNumber}`);
+    if (exists.status === 404) await makePart(t, { partNumber, description: 'Bottled water', baseUom: 'EA' });
+    await t.api('POST', '/api/v1/uom/conversions', {
+      body: { partNumber, fromUom: 'CA', toUom: 'EA', numerator: 24 },
+    });
+    const s = await setUp(
+      t,
+      suffix,
+      `lines.{"command": "stock.receive", "input": {"partNumber": item.partNumber, "locationCode": "${location.code}", "quantity": quantity, "uom": uom, "reference": "944 " & $$.transferId}}`,
+      { format: 'x12', entity: 'stock_receipt' },
+    );
+    const file = readFileSync(join(X12, 'node-x12-edi/944.edi'), 'utf8');
+    const res = await send(t, s.flow, file, undefined, 'application/edi-x12');
+    expect(res.body.outcome).toMatchObject({ status: 'applied', commands: 5 });
+    const stock = await t.api('GET', `/api/v1/stock?partNumber=${partNumber}&locationCode=${location.code}`);
+    expect(stock.body.items[0]).toMatchObject({ onHand: 5 * 120 * 24 });
+    expect((await send(t, s.flow, file, undefined, 'application/edi-x12')).body.duplicate).toBe(true);
+    // A broken interchange is refused whole, naming the failed check.
+    const broken = readFileSync(join(X12, 'EdiEngine/940_Failed_SE01.edi'), 'utf8');
+    const refused = await send(t, s.flow, broken, undefined, 'application/edi-x12');
+    expect(refused.body.outcome.error.detail).toContain('X12_SE_COUNT_MISMATCH');
+  });
+});
