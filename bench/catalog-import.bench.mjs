@@ -92,6 +92,8 @@ try {
         '-f',
         'MAXRSS_KB=%M',
         process.execPath,
+        // e.g. BENCH_IMPORT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the import
+        ...(process.env.BENCH_IMPORT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
         'bin/sparehub.js',
         'import',
         kind,

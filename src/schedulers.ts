@@ -1,9 +1,13 @@
 import { runWork } from './kernel/index.js';
 import { applyDueChanges, markInterruptedImports } from './modules/catalog/index.js';
+import { pendingInbound, processInbound } from './modules/integration/index.js';
 import { isoTimestamp } from './platform/clock.js';
 import type { Hub } from './main.js';
 
 const CHANGE_REQUEST_INTERVAL_MS = 30_000;
+const INBOX_INTERVAL_MS = 1_000;
+/** A message younger than this is still being processed by the request that stored it. */
+const INBOX_GRACE_MS = 5_000;
 /** An import that made no progress for this long has lost its process (batches take seconds). */
 const IMPORT_STALE_MS = 10 * 60_000;
 
@@ -37,5 +41,28 @@ export function startSchedulers(hub: Hub): () => void {
     tick().catch((error: unknown) => hub.app.log.error({ err: error }, 'change request scheduler failed'));
   }, CHANGE_REQUEST_INTERVAL_MS);
   timer.unref();
-  return () => clearInterval(timer);
+
+  // Inbound messages stored but never processed (a crash between the two) are picked up here.
+  let inboxBusy = false;
+  const inboxTick = async () => {
+    if (inboxBusy) return;
+    inboxBusy = true;
+    try {
+      const before = new Date(hub.clock.now().getTime() - INBOX_GRACE_MS).toISOString();
+      for (const m of await pendingInbound(hub.store.db, before, 100)) {
+        const outcome = await processInbound(hub.store, { ...hub.systemCtx(), tenantId: m.tenantId }, m.id);
+        hub.app.log.info({ messageId: m.id, status: outcome.status }, 'processed a pending inbound message');
+      }
+    } finally {
+      inboxBusy = false;
+    }
+  };
+  const inboxTimer = setInterval(() => {
+    inboxTick().catch((error: unknown) => hub.app.log.error({ err: error }, 'inbound worker failed'));
+  }, INBOX_INTERVAL_MS);
+  inboxTimer.unref();
+  return () => {
+    clearInterval(timer);
+    clearInterval(inboxTimer);
+  };
 }

@@ -296,15 +296,24 @@ export async function listInbox(
   return (await qb.orderBy('id', 'desc').limit(query.limit).execute()).map(toInboxMessage);
 }
 
-/** Ids of messages waiting to be processed, oldest first (the background worker's queue). */
+/**
+ * Messages stored but not processed (the hub stopped in between, or the store was busy),
+ * oldest first: the background worker's queue. Only those received before `before`, so the
+ * worker does not race the request that is processing a message it has just stored; a
+ * message that keeps failing for a transient reason stops being retried after 10 attempts.
+ */
 export async function pendingInbound(
   db: Db,
+  before: string,
   limit: number,
 ): Promise<Array<{ id: string; tenantId: string }>> {
   const rows = await db
     .selectFrom('inbox_messages')
     .select(['id', 'tenant_id'])
-    .where('status', '=', 'received')
+    .where((eb) =>
+      eb.or([eb('status', '=', 'received'), eb.and([eb('status', '=', 'failed'), eb('attempts', '<', 10)])]),
+    )
+    .where('received_at', '<', before)
     .orderBy('received_at')
     .limit(limit)
     .execute();
