@@ -103,7 +103,10 @@ export async function importCsv(
       trim: true,
       relax_column_count: true,
       // Only the line number is needed; `info: true` would copy the whole context per record.
-      on_record: (record: Record<string, string>, context: { lines: number }) => ({ record, line: context.lines }),
+      on_record: (record: Record<string, string>, context: { lines: number }) => ({
+        record,
+        line: context.lines,
+      }),
     }),
   );
   // pipe() does not forward errors: a failing source (a broken upload, a size limit) must
