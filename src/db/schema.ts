@@ -254,6 +254,35 @@ export interface InboxMessagesTable {
   processed_at: string | null;
 }
 
+export interface OutboundDeliveriesTable {
+  id: string;
+  tenant_id: string;
+  flow_code: string;
+  system_code: string;
+  event_id: string;
+  event_type: string;
+  key: string;
+  content_type: string;
+  body: string;
+  mapping_code: string;
+  mapping_version: number;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_at: string | null;
+  last_error_code: string | null;
+  last_error_detail: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface CircuitBreakersTable {
+  tenant_id: string;
+  system_code: string;
+  state_json: string;
+  updated_at: string;
+}
+
 export interface OutboxTable {
   id: string;
   tenant_id: string;
@@ -435,6 +464,8 @@ export interface Database {
   integration_flow_secrets: IntegrationFlowSecretsTable;
   integration_mappings: IntegrationMappingsTable;
   inbox_messages: InboxMessagesTable;
+  outbound_deliveries: OutboundDeliveriesTable;
+  circuit_breakers: CircuitBreakersTable;
   import_jobs: ImportJobsTable;
   import_rejects: ImportRejectsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -224,6 +224,25 @@ describeEachStore('integration inbox', (hub) => {
     });
   });
 
+  it('ranks the error log by business impact: a blocked urgent service job before a part sync', async () => {
+    const t = hub();
+    const parts = await setUp(t, uid(), '{"command": "part.explode", "input": {}}');
+    const jobs = await setUp(t, uid(), '{"command": "workorder.reserve", "input": {}}', { entity: 'work_order' });
+    await send(t, parts.flow, JSON.stringify({ material: 'X', text: 'x', unit: 'EA' }));
+    const soon = new Date(Date.now() + 2 * 3600_000).toISOString();
+    const job = await send(t, jobs.flow, JSON.stringify({ workOrder: 'WO-1', priority: 1, slaDueAt: soon }));
+    await send(t, parts.flow, JSON.stringify({ material: 'Y', text: 'y', unit: 'EA' }));
+    const log = await t.api('GET', '/api/v1/integration/errors');
+    expect(log.body.items[0]).toMatchObject({
+      kind: 'inbound',
+      id: job.body.messageId,
+      impact: 'blocks_service_job',
+      code: 'COMMAND_UNKNOWN',
+    });
+    expect(log.body.items[0].reasons.join(' ')).toMatch(/service job/);
+    expect(log.body.items.slice(1).every((e: { impact: string }) => e.impact !== 'blocks_service_job')).toBe(true);
+  });
+
   it('applies a real X12 944 receipt advice, converting cases to the part’s unit', async () => {
     const t = hub();
     const suffix = uid();

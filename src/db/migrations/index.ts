@@ -7,6 +7,7 @@ import * as auditChainShards from './0005-audit-chain-shards.js';
 import * as importJobs from './0006-import-jobs.js';
 import * as xrefConflictResolution from './0007-xref-conflict-resolution.js';
 import * as integration from './0008-integration.js';
+import * as outboundDeliveries from './0009-outbound-deliveries.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-import-jobs': importJobs,
   '0007-xref-conflict-resolution': xrefConflictResolution,
   '0008-integration': integration,
+  '0009-outbound-deliveries': outboundDeliveries,
 };
 
 export const migrationProvider: MigrationProvider = {

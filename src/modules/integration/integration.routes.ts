@@ -15,6 +15,8 @@ import {
   receiveInbound,
   retryInbound,
 } from './inbox.service.js';
+import { listIntegrationErrors } from './errors.service.js';
+import { listDeliveries, retryDelivery } from './outbound.service.js';
 import {
   flowSchema,
   INBOX_STATUSES,
@@ -230,6 +232,58 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => retryInbound(deps.store, ctxOf(request), request.params.id),
+  );
+  r.get(
+    '/api/v1/integration/errors',
+    {
+      config: { permission: 'integration:read' },
+      schema: {
+        tags,
+        summary:
+          'The error log: dead and failed messages, both directions, most urgent business impact first',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      },
+    },
+    async (request) => ({
+      items: await listIntegrationErrors(read(request), deps.clock, request.query.limit),
+    }),
+  );
+  r.get(
+    '/api/v1/integration/deliveries',
+    {
+      config: { permission: 'integration:read' },
+      schema: {
+        tags,
+        summary: 'Outbound deliveries, newest first (pending, in_flight, delivered, dead)',
+        querystring: z.object({
+          flow: z.string().optional(),
+          status: z.enum(['pending', 'in_flight', 'delivered', 'dead']).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+      },
+    },
+    async (request) => ({
+      items: await listDeliveries(read(request), {
+        flowCode: request.query.flow,
+        status: request.query.status,
+        limit: request.query.limit,
+      }),
+    }),
+  );
+  r.post(
+    '/api/v1/integration/deliveries/:id/retry',
+    {
+      config: { permission: 'integration:operate' },
+      schema: {
+        tags,
+        summary: 'Send a dead delivery again, from the start of its retry schedule',
+        params: z.object({ id: z.string() }),
+      },
+    },
+    async (request) => {
+      await retryDelivery(deps.store, ctxOf(request), request.params.id);
+      return { id: request.params.id, status: 'pending' };
+    },
   );
   r.post(
     '/api/v1/integration/messages/:id/discard',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { breakerConfigSchema, retryPolicySchema } from './delivery/index.js';
 
 const code = z
   .string()
@@ -73,6 +74,16 @@ export const flowInputSchema = z
           .describe('X12: refuse interchanges whose trailers disagree'),
         csvColumns: z.record(z.string(), z.string()).optional(),
         documentPrefix: z.string().max(40).optional(),
+        events: z
+          .array(z.string().min(1).max(100))
+          .max(50)
+          .optional()
+          .describe('outbound: event types to send (a trailing * matches a prefix, e.g. catalog.*)'),
+        url: z.url().optional().describe('outbound http: where to POST'),
+        directory: z.string().max(500).optional().describe('file: the drop folder'),
+        subject: z.string().max(200).optional().describe('nats: subject to publish to / consume from'),
+        retry: retryPolicySchema.optional().describe('outbound: retry policy (Temporal vocabulary)'),
+        breaker: breakerConfigSchema.optional().describe('outbound: circuit breaker for this flow’s system'),
       })
       .strict()
       .default({ strictEnvelope: true }),

@@ -73,3 +73,19 @@ export async function evaluateMapping(expression: Expression, message: unknown):
     return parsed.data;
   });
 }
+
+/**
+ * Runs an outbound mapping over a domain event and returns the body to send: any JSON, or
+ * null when the mapping filters the event out (it evaluates to nothing).
+ */
+export async function evaluateOutbound(expression: Expression, event: unknown): Promise<unknown> {
+  let output: unknown;
+  try {
+    output = (await expression.evaluate(event)) as unknown;
+  } catch (error) {
+    const e = error as { message?: string; code?: string };
+    throw new AppError('MAPPING_FAILED', `The mapping failed: ${e.message ?? e.code ?? String(error)}`);
+  }
+  if (output === undefined || output === null) return null;
+  return JSON.parse(JSON.stringify(output)) as unknown;
+}

@@ -1,0 +1,432 @@
+import type { Deliver, DeliveryResult } from '../../connectors/transports/types.js';
+import type { Store, Trx } from '../../db/index.js';
+import { runWork, type Reader } from '../../kernel/index.js';
+import type { Ctx } from '../../platform/context.js';
+import { isoTimestamp, type Clock } from '../../platform/clock.js';
+import { AppError, isAppError } from '../../platform/errors.js';
+import type { IdGenerator } from '../../platform/ids.js';
+import type { Random } from '../../platform/random.js';
+import {
+  breakerAllows,
+  breakerOnResult,
+  decideRetry,
+  DEFAULT_BREAKER_CONFIG,
+  DEFAULT_RETRY_POLICY,
+  initialBreakerState,
+  type BreakerState,
+} from './delivery/index.js';
+import type { Flow } from './integration.schemas.js';
+import { cachedMapping, evaluateOutbound } from './mapping.js';
+import { listFlows, requireMapping, webhookSecrets } from './systems.service.js';
+
+/** How a flow's messages leave the hub; built from the flow (and its secret) by the runtime. */
+export type TransportFactory = (flow: Flow, secrets: string[]) => Deliver;
+
+export interface RelayDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  random: Random;
+  transportFor: TransportFactory;
+}
+
+/** Whether an outbound flow subscribes to an event type (`catalog.*` matches by prefix). */
+export function subscribes(flow: Flow, eventType: string): boolean {
+  return (flow.options.events ?? []).some((pattern) =>
+    pattern.endsWith('*') ? eventType.startsWith(pattern.slice(0, -1)) : pattern === eventType,
+  );
+}
+
+/**
+ * Fans new domain events out to the outbound flows that subscribe to them: one delivery
+ * per flow, its body made by the flow's pinned mapping. Runs in one transaction per batch;
+ * on PostgreSQL several hub processes share the work (SKIP LOCKED), and the unique
+ * (flow, event) pair makes a repeated fan-out harmless.
+ */
+export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number> {
+  return deps.store.transaction(async (trx) => {
+    let qb = trx
+      .selectFrom('outbox')
+      .select(['id', 'tenant_id', 'type', 'aggregate_key', 'payload_json', 'created_at'])
+      .where('status', '=', 'pending')
+      .orderBy('id')
+      .limit(limit);
+    if (deps.store.dialect === 'postgres') qb = qb.forUpdate().skipLocked();
+    const events = await qb.execute();
+    if (events.length === 0) return 0;
+    const flowsByTenant = new Map<string, Flow[]>();
+    const now = isoTimestamp(deps.clock);
+    for (const event of events) {
+      let flows = flowsByTenant.get(event.tenant_id);
+      if (!flows) {
+        flows = (await listFlows(trx, event.tenant_id)).filter(
+          (f) => f.direction === 'outbound' && f.state === 'live',
+        );
+        flowsByTenant.set(event.tenant_id, flows);
+      }
+      for (const flow of flows.filter((f) => subscribes(f, event.type))) {
+        await fanOut(trx, deps, flow, event, now);
+      }
+    }
+    await trx
+      .updateTable('outbox')
+      .set({ status: 'routed' })
+      .where(
+        'id',
+        'in',
+        events.map((e) => e.id),
+      )
+      .execute();
+    return events.length;
+  });
+}
+
+async function fanOut(
+  trx: Trx,
+  deps: RelayDeps,
+  flow: Flow,
+  event: {
+    id: string;
+    tenant_id: string;
+    type: string;
+    aggregate_key: string;
+    payload_json: string;
+    created_at: string;
+  },
+  now: string,
+): Promise<void> {
+  const mapping = await requireMapping(trx, event.tenant_id, flow.mappingCode, flow.mappingVersion);
+  const input = {
+    id: event.id,
+    type: event.type,
+    key: event.aggregate_key,
+    occurredAt: event.created_at,
+    payload: JSON.parse(event.payload_json) as unknown,
+  };
+  let body: unknown;
+  let failure: AppError | null = null;
+  try {
+    body = await evaluateOutbound(
+      cachedMapping(`${event.tenant_id}|${mapping.code}@${mapping.version}`, mapping.expression),
+      input,
+    );
+    if (body === null) return; // the mapping filtered the event out for this flow
+  } catch (error) {
+    failure = isAppError(error) ? error : new AppError('MAPPING_FAILED', (error as Error).message);
+  }
+  await trx
+    .insertInto('outbound_deliveries')
+    .values({
+      id: deps.ids.next('dlv'),
+      tenant_id: event.tenant_id,
+      flow_code: flow.code,
+      system_code: flow.systemCode,
+      event_id: event.id,
+      event_type: event.type,
+      key: event.aggregate_key,
+      content_type: 'application/json',
+      body: failure ? JSON.stringify(input) : JSON.stringify(body),
+      mapping_code: mapping.code,
+      mapping_version: mapping.version,
+      status: failure ? 'dead' : 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      claimed_at: null,
+      last_error_code: failure?.code ?? null,
+      last_error_detail: failure?.message ?? null,
+      created_at: now,
+      delivered_at: null,
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'flow_code', 'event_id']).doNothing())
+    .execute();
+}
+
+interface Claimed {
+  id: string;
+  tenant_id: string;
+  flow_code: string;
+  system_code: string;
+  event_type: string;
+  key: string;
+  content_type: string;
+  body: string;
+  attempts: number;
+}
+
+/** A claimed delivery not finished within this time lost its process: it goes back to pending. */
+const CLAIM_TIMEOUT_MS = 2 * 60_000;
+
+/**
+ * Delivers what is due: for each (flow, key) only the oldest undelivered message (so the
+ * same part or document is never delivered out of order), not to systems whose circuit
+ * breaker is open. Each delivery is claimed first (a conditional update, so two hub
+ * processes never send the same one at once), sent outside any transaction, then recorded:
+ * delivered, retried later with backoff, or dead-lettered after the last attempt.
+ */
+export async function deliverDue(
+  deps: RelayDeps,
+  limit = 100,
+): Promise<{ delivered: number; failed: number; held: number }> {
+  const now = isoTimestamp(deps.clock);
+  const nowMs = Date.parse(now);
+  await deps.store.db
+    .updateTable('outbound_deliveries')
+    .set({ status: 'pending', claimed_at: null })
+    .where('status', '=', 'in_flight')
+    .where('claimed_at', '<', new Date(nowMs - CLAIM_TIMEOUT_MS).toISOString())
+    .execute();
+  const flowCache = new Map<string, Flow | null>();
+  const flowOf = async (tenantId: string, code: string): Promise<Flow | null> => {
+    const cacheKey = `${tenantId}|${code}`;
+    if (!flowCache.has(cacheKey))
+      flowCache.set(
+        cacheKey,
+        (await listFlows(deps.store.db, tenantId)).find((f) => f.code === code) ?? null,
+      );
+    return flowCache.get(cacheKey) ?? null;
+  };
+  const breakerConfig = (flow: Flow | null) => flow?.options.breaker ?? DEFAULT_BREAKER_CONFIG;
+  const heads = await deps.store.db
+    .selectFrom('outbound_deliveries as d')
+    .select([
+      'd.id',
+      'd.tenant_id',
+      'd.flow_code',
+      'd.system_code',
+      'd.event_type',
+      'd.key',
+      'd.content_type',
+      'd.body',
+      'd.attempts',
+    ])
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', now)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('outbound_deliveries as o')
+            .select('o.id')
+            .whereRef('o.tenant_id', '=', 'd.tenant_id')
+            .whereRef('o.flow_code', '=', 'd.flow_code')
+            .whereRef('o.key', '=', 'd.key')
+            .where('o.status', 'in', ['pending', 'in_flight'])
+            .whereRef('o.id', '<', 'd.id'),
+        ),
+      ),
+    )
+    .orderBy('d.id')
+    .limit(limit)
+    .execute();
+  let held = 0;
+  const breakers = new Map<string, BreakerState>();
+  const claimed: Claimed[] = [];
+  for (const head of heads) {
+    const systemKey = `${head.tenant_id}|${head.system_code}`;
+    const state =
+      breakers.get(systemKey) ?? (await loadBreaker(deps.store, head.tenant_id, head.system_code));
+    const gate = breakerAllows(state, nowMs, breakerConfig(await flowOf(head.tenant_id, head.flow_code)));
+    breakers.set(systemKey, gate.state);
+    if (!gate.allowed) {
+      held += 1;
+      continue;
+    }
+    const won = await deps.store.db
+      .updateTable('outbound_deliveries')
+      .set({ status: 'in_flight', claimed_at: now })
+      .where('id', '=', head.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(won.numUpdatedRows) === 1) claimed.push({ ...head, attempts: Number(head.attempts) });
+  }
+  const transports = new Map<string, Deliver>();
+  const results = await Promise.all(
+    claimed.map(async (d) => {
+      let deliver = transports.get(`${d.tenant_id}|${d.flow_code}`);
+      if (!deliver) {
+        const flow = await flowOf(d.tenant_id, d.flow_code);
+        if (!flow) return { d, result: permanent('FLOW_NOT_FOUND', `flow ${d.flow_code} no longer exists`) };
+        deliver = deps.transportFor(flow, await webhookSecrets(deps.store.db, d.tenant_id, d.flow_code));
+        transports.set(`${d.tenant_id}|${d.flow_code}`, deliver);
+      }
+      try {
+        const result = await deliver({
+          id: d.id,
+          key: d.key,
+          type: d.event_type,
+          contentType: d.content_type,
+          body: Buffer.from(d.body),
+        });
+        return { d, result };
+      } catch (error) {
+        return {
+          d,
+          result: {
+            ok: false as const,
+            errorCode: 'TRANSPORT_ERROR',
+            permanent: false,
+            detail: (error as Error).message,
+          },
+        };
+      }
+    }),
+  );
+  let delivered = 0;
+  let failed = 0;
+  for (const { d, result } of results) {
+    const systemKey = `${d.tenant_id}|${d.system_code}`;
+    const flow = await flowOf(d.tenant_id, d.flow_code);
+    const after = breakerOnResult(
+      breakers.get(systemKey) ?? initialBreakerState(),
+      { ok: result.ok, now: Date.parse(isoTimestamp(deps.clock)) },
+      breakerConfig(flow),
+    );
+    breakers.set(systemKey, after.state);
+    await saveBreaker(deps.store, d.tenant_id, d.system_code, after.state, isoTimestamp(deps.clock));
+    if (result.ok) {
+      delivered += 1;
+      await deps.store.db
+        .updateTable('outbound_deliveries')
+        .set({
+          status: 'delivered',
+          attempts: d.attempts + 1,
+          delivered_at: isoTimestamp(deps.clock),
+          claimed_at: null,
+          last_error_code: null,
+          last_error_detail: null,
+        })
+        .where('id', '=', d.id)
+        .execute();
+      continue;
+    }
+    failed += 1;
+    const attempt = d.attempts + 1;
+    const decision = decideRetry(
+      flow?.options.retry ?? DEFAULT_RETRY_POLICY,
+      {
+        attempt,
+        errorCode: result.errorCode,
+        ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+      },
+      deps.random,
+    );
+    const dead = result.permanent || decision.kind === 'dead_letter';
+    await deps.store.db
+      .updateTable('outbound_deliveries')
+      .set({
+        status: dead ? 'dead' : 'pending',
+        attempts: attempt,
+        claimed_at: null,
+        next_attempt_at:
+          dead || decision.kind !== 'retry'
+            ? isoTimestamp(deps.clock)
+            : new Date(Date.parse(isoTimestamp(deps.clock)) + decision.delayMs).toISOString(),
+        last_error_code: result.errorCode,
+        last_error_detail: `${result.detail}${dead ? ` — dead-lettered: ${decision.reasons.join('; ')}` : ''}`,
+      })
+      .where('id', '=', d.id)
+      .execute();
+  }
+  return { delivered, failed, held };
+}
+
+function permanent(code: string, detail: string): DeliveryResult {
+  return { ok: false, errorCode: code, permanent: true, detail };
+}
+
+async function loadBreaker(store: Store, tenantId: string, systemCode: string): Promise<BreakerState> {
+  const row = await store.db
+    .selectFrom('circuit_breakers')
+    .select('state_json')
+    .where('tenant_id', '=', tenantId)
+    .where('system_code', '=', systemCode)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.state_json) as BreakerState) : initialBreakerState();
+}
+
+async function saveBreaker(
+  store: Store,
+  tenantId: string,
+  systemCode: string,
+  state: BreakerState,
+  now: string,
+) {
+  await store.db
+    .insertInto('circuit_breakers')
+    .values({
+      tenant_id: tenantId,
+      system_code: systemCode,
+      state_json: JSON.stringify(state),
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'system_code'])
+        .doUpdateSet({ state_json: JSON.stringify(state), updated_at: now }),
+    )
+    .execute();
+}
+
+export interface OutboundDelivery {
+  id: string;
+  flowCode: string;
+  systemCode: string;
+  eventId: string;
+  eventType: string;
+  key: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: { code: string; detail: string } | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  body: unknown;
+}
+
+export async function listDeliveries(
+  r: Reader,
+  query: { flowCode?: string | undefined; status?: string | undefined; limit: number },
+): Promise<OutboundDelivery[]> {
+  let qb = r.db.selectFrom('outbound_deliveries').selectAll().where('tenant_id', '=', r.ctx.tenantId);
+  if (query.flowCode) qb = qb.where('flow_code', '=', query.flowCode);
+  if (query.status) qb = qb.where('status', '=', query.status);
+  const rows = await qb.orderBy('id', 'desc').limit(query.limit).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    flowCode: row.flow_code,
+    systemCode: row.system_code,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    key: row.key,
+    status: row.status,
+    attempts: Number(row.attempts),
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error_code
+      ? { code: row.last_error_code, detail: row.last_error_detail ?? '' }
+      : null,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
+    body: JSON.parse(row.body) as unknown,
+  }));
+}
+
+/** A dead delivery goes out again from the start of its retry schedule; audited. */
+export async function retryDelivery(store: Store, ctx: Ctx, id: string): Promise<void> {
+  await runWork(store, ctx, async (w) => {
+    const res = await w.trx
+      .updateTable('outbound_deliveries')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: isoTimestamp(ctx.clock), claimed_at: null })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', id)
+      .where('status', '=', 'dead')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1)
+      throw new AppError('INBOUND_MESSAGE_STATE', `Delivery ${id} is not dead`);
+    w.audit({
+      action: 'integration.delivery_retried',
+      entityType: 'outbound_delivery',
+      entityId: id,
+      after: { status: 'pending' },
+    });
+  });
+}
