@@ -1,11 +1,12 @@
 import { runWork } from './kernel/index.js';
 import { applyDueChanges, markInterruptedImports } from './modules/catalog/index.js';
-import { pendingInbound, processInbound } from './modules/integration/index.js';
+import { pendingInbound, processInbound, purgeExpiredMessages } from './modules/integration/index.js';
 import { isoTimestamp } from './platform/clock.js';
 import type { Hub } from './main.js';
 
 const CHANGE_REQUEST_INTERVAL_MS = 30_000;
 const INBOX_INTERVAL_MS = 1_000;
+const PURGE_INTERVAL_MS = 60 * 60_000;
 /** A message younger than this is still being processed by the request that stored it. */
 const INBOX_GRACE_MS = 5_000;
 /** An import that made no progress for this long has lost its process (batches take seconds). */
@@ -13,12 +14,18 @@ const IMPORT_STALE_MS = 10 * 60_000;
 
 /**
  * Background work a serving hub does on its own: applying approved master-data changes that
- * have fallen due, and marking imports whose process stopped as interrupted. Safe with several hub processes: each change is applied in a unit of work
- * that re-reads its state. Returns a function that stops the timers.
+ * have fallen due, marking imports whose process stopped as interrupted, purging messages
+ * past their flow's retention, and processing inbound messages stored but not processed.
+ * Safe with several hub processes: every step is a unit of work that re-reads its state.
+ * Returns a function that stops the timers.
  */
 export function startSchedulers(hub: Hub): () => void {
+  let lastPurge = 0;
   const tick = async () => {
     const now = hub.clock.now();
+    // Retention runs hourly; a purge never touches messages still owed an answer.
+    const purge = now.getTime() - lastPurge >= PURGE_INTERVAL_MS;
+    if (purge) lastPurge = now.getTime();
     const stale = await markInterruptedImports(
       hub.store,
       isoTimestamp(hub.clock),
@@ -30,6 +37,15 @@ export function startSchedulers(hub: Hub): () => void {
       const applied = await runWork(hub.store, { ...hub.systemCtx(), tenantId: tenant.id }, (w) =>
         applyDueChanges(w),
       );
+      if (purge) {
+        const purged = await purgeExpiredMessages(
+          hub.store,
+          { ...hub.systemCtx(), tenantId: tenant.id },
+          now,
+        );
+        const total = purged.reduce((n, r) => n + r.inboundPurged + r.deliveriesPurged, 0);
+        if (total > 0) hub.app.log.info({ tenantId: tenant.id, purged }, 'purged messages past retention');
+      }
       if (applied.length > 0)
         hub.app.log.info(
           { tenantId: tenant.id, applied: applied.map((c) => c.id) },

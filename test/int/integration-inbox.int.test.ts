@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { verifyTenant } from '../../src/modules/audit/index.js';
+import { purgeExpiredMessages } from '../../src/modules/integration/index.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart } from '../support/factories.js';
 
@@ -227,7 +228,9 @@ describeEachStore('integration inbox', (hub) => {
   it('ranks the error log by business impact: a blocked urgent service job before a part sync', async () => {
     const t = hub();
     const parts = await setUp(t, uid(), '{"command": "part.explode", "input": {}}');
-    const jobs = await setUp(t, uid(), '{"command": "workorder.reserve", "input": {}}', { entity: 'work_order' });
+    const jobs = await setUp(t, uid(), '{"command": "workorder.reserve", "input": {}}', {
+      entity: 'work_order',
+    });
     await send(t, parts.flow, JSON.stringify({ material: 'X', text: 'x', unit: 'EA' }));
     const soon = new Date(Date.now() + 2 * 3600_000).toISOString();
     const job = await send(t, jobs.flow, JSON.stringify({ workOrder: 'WO-1', priority: 1, slaDueAt: soon }));
@@ -240,7 +243,39 @@ describeEachStore('integration inbox', (hub) => {
       code: 'COMMAND_UNKNOWN',
     });
     expect(log.body.items[0].reasons.join(' ')).toMatch(/service job/);
-    expect(log.body.items.slice(1).every((e: { impact: string }) => e.impact !== 'blocks_service_job')).toBe(true);
+    expect(log.body.items.slice(1).every((e: { impact: string }) => e.impact !== 'blocks_service_job')).toBe(
+      true,
+    );
+  });
+
+  it('purges finished messages past their flow’s retention, never pending or dead ones', async () => {
+    const t = hub();
+    const s = await setUp(t, uid(), PART_MAPPING, { retentionDays: 30 });
+    const applied = await send(
+      t,
+      s.flow,
+      JSON.stringify({ material: `RET-${uid()}`, text: 'Kept a while', unit: 'EA' }),
+    );
+    const dead = await send(t, s.flow, 'not json at all');
+    expect(dead.body.outcome.status).toBe('dead');
+    // Thirty days later nothing has expired; thirty-one days later the applied one has.
+    const day = 86_400_000;
+    const reportAt = async (days: number) =>
+      (await purgeExpiredMessages(t.hub.store, t.ctx(), new Date(Date.now() + days * day))).find(
+        (r) => r.flowCode === s.flow,
+      );
+    expect(await reportAt(29)).toMatchObject({ inboundPurged: 0 });
+    expect(await reportAt(31)).toMatchObject({ inboundPurged: 1, retentionDays: 30 });
+    expect((await t.api('GET', `/api/v1/integration/messages/${applied.body.messageId}`)).status).toBe(404);
+    expect((await t.api('GET', `/api/v1/integration/messages/${dead.body.messageId}`)).body.status).toBe(
+      'dead',
+    );
+    expect(await reportAt(400)).toMatchObject({ inboundPurged: 0 });
+    const trail = await t.api(
+      'GET',
+      `/api/v1/audit?entityType=integration_flow&entityId=${s.flow}&action=integration.messages_purged`,
+    );
+    expect(trail.body.items).toHaveLength(1);
   });
 
   it('applies a real X12 944 receipt advice, converting cases to the part’s unit', async () => {

@@ -37,3 +37,12 @@ export {
 export { COMMAND_NAMES, type CommandName } from './commands.js';
 export { compileMapping, evaluateMapping } from './mapping.js';
 export { registerIntegrationRoutes } from './integration.routes.js';
+export { purgeExpiredMessages, type PurgeReport } from './retention.service.js';
+export { listIntegrationErrors, type IntegrationError } from './errors.service.js';
+export {
+  routeOutbox,
+  deliverDue,
+  listDeliveries,
+  type RelayDeps,
+  type TransportFactory,
+} from './outbound.service.js';
