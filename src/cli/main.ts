@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demo.command.js';
 import { registerEdiCommand } from './edi.command.js';
 import { registerImportCommands } from './import.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
+import { registerReplayCommands } from './replay.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerVerifyCommand } from './verify.command.js';
 
@@ -22,5 +23,6 @@ export async function runCli(argv: string[]): Promise<void> {
   registerApiKeyCommand(program);
   registerImportCommands(program);
   registerEdiCommand(program);
+  registerReplayCommands(program);
   await program.parseAsync(argv);
 }

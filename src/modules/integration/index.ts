@@ -46,3 +46,4 @@ export {
   type RelayDeps,
   type TransportFactory,
 } from './outbound.service.js';
+export { replayMessages, capturedMessages, type ReplayReport, type EntityDiff } from './replay.service.js';
