@@ -47,3 +47,4 @@ export {
   type TransportFactory,
 } from './outbound.service.js';
 export { replayMessages, capturedMessages, type ReplayReport, type EntityDiff } from './replay.service.js';
+export { defaultTransports } from './transports.js';

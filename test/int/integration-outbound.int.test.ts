@@ -1,0 +1,225 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { verifyWebhook } from '../../src/connectors/transports/webhook/index.js';
+import { deliverDue, routeOutbox, type RelayDeps } from '../../src/modules/integration/outbound.service.js';
+import { defaultTransports } from '../../src/modules/integration/transports.js';
+import { describeEachStore, type TestHub } from '../support/each-store.js';
+import { makeLocation, makePart } from '../support/factories.js';
+
+const SECRET = 'whsec_' + Buffer.from('sparehub-outbound-test-secret-0123').toString('base64');
+
+/** A simulated ERP: verifies each webhook, counts duplicates by webhook-id, can be taken down. */
+class FakeErp {
+  server: Server;
+  down = false;
+  received: Array<{ id: string; body: { key: string; part: string; ref: string } }> = [];
+  duplicates = 0;
+  refused = 0;
+  private seen = new Set<string>();
+  constructor() {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(([status, text]) => {
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+      });
+    });
+  }
+  private async handle(req: IncomingMessage): Promise<[number, string]> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const rawBody = Buffer.concat(chunks);
+    if (this.down) return [503, 'maintenance'];
+    const verified = verifyWebhook({
+      secrets: [SECRET],
+      headers: req.headers,
+      rawBody,
+      now: Date.now(),
+    });
+    if (!verified.ok) {
+      this.refused += 1;
+      return [401, verified.code];
+    }
+    if (this.seen.has(verified.id)) {
+      this.duplicates += 1;
+      return [200, 'duplicate'];
+    }
+    this.seen.add(verified.id);
+    this.received.push({
+      id: verified.id,
+      body: JSON.parse(rawBody.toString('utf8')) as FakeErp['received'][number]['body'],
+    });
+    return [200, 'ok'];
+  }
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks/sparehub`;
+  }
+}
+
+const erp = new FakeErp();
+let url = '';
+beforeAll(async () => {
+  url = await erp.start();
+});
+afterAll(() => new Promise<void>((resolve) => erp.server.close(() => resolve())));
+
+const uid = () => Math.floor(Math.random() * 1e9).toString(36);
+
+function relayDeps(t: TestHub): RelayDeps {
+  return {
+    store: t.hub.store,
+    clock: t.hub.clock,
+    ids: t.hub.ids,
+    random: t.hub.random,
+    transportFor: defaultTransports(),
+  };
+}
+
+async function drain(t: TestHub, until: () => boolean, maxMs = 15_000) {
+  const started = Date.now();
+  while (!until()) {
+    if (Date.now() - started > maxMs) throw new Error('the relay did not deliver in time');
+    await routeOutbox(relayDeps(t));
+    await deliverDue(relayDeps(t));
+    await sleep(20);
+  }
+}
+
+describeEachStore('outbound delivery', (hub) => {
+  it('delivers signed events to a system in per-key order, and everything once after it was down for a while', async () => {
+    const t = hub();
+    const refusedBefore = erp.refused;
+    const suffix = uid();
+    const system = `ERP-OUT-${suffix}`;
+    await t.api('POST', '/api/v1/integration/systems', {
+      body: { code: system, kind: 'erp', name: 'ERP', ownerTeam: 'ERP team' },
+    });
+    const mapping = await t.api('POST', '/api/v1/integration/mappings', {
+      body: {
+        code: `out-${suffix}`,
+        expression: '{"key": key, "part": payload.lines[0].partNumber, "ref": payload.lines[0].reference}',
+      },
+    });
+    const flow = await t.api('POST', '/api/v1/integration/flows', {
+      body: {
+        code: `stock-to-erp-${suffix}`,
+        systemCode: system,
+        entity: 'stock',
+        direction: 'outbound',
+        format: 'json',
+        transport: 'http',
+        mappingCode: `out-${suffix}`,
+        mappingVersion: mapping.body.version,
+        webhookSecrets: [SECRET],
+        options: {
+          url,
+          events: ['inventory.stock_moved'],
+          retry: { initialIntervalMs: 20, maximumIntervalMs: 100, maximumAttempts: 0, jitter: 0 },
+          breaker: { failureThreshold: 3, openForMs: 100, maxOpenForMs: 200, probeTimeoutMs: 5000 },
+        },
+      },
+    });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(200);
+    const location = await makeLocation(t);
+    const parts = [await makePart(t), await makePart(t)];
+    const receive = (pn: string, n: number) =>
+      t.api('POST', '/api/v1/stock/movements', {
+        body: {
+          type: 'receipt',
+          partNumber: pn,
+          locationCode: location.code,
+          quantity: 1,
+          reference: `r-${n}`,
+        },
+      });
+    for (let n = 0; n < 6; n++) await receive(parts[n % 2]!.partNumber, n);
+    const mine = () => erp.received.filter((r) => parts.some((p) => r.body.part === p.partNumber));
+    await drain(t, () => mine().length === 6);
+
+    // The ERP goes down; changes keep happening; nothing is lost and order holds per part.
+    erp.down = true;
+    for (let n = 6; n < 16; n++) await receive(parts[n % 2]!.partNumber, n);
+    for (let i = 0; i < 20; i++) {
+      await routeOutbox(relayDeps(t));
+      await deliverDue(relayDeps(t));
+      await sleep(15);
+    }
+    const pending = await t.api(
+      'GET',
+      `/api/v1/integration/deliveries?flow=stock-to-erp-${suffix}&status=pending`,
+    );
+    expect(pending.body.items.length).toBeGreaterThan(0);
+    expect(pending.body.items.some((d: { attempts: number }) => d.attempts > 0)).toBe(true);
+    erp.down = false;
+    await drain(t, () => mine().length === 16);
+
+    for (const part of parts) {
+      const refs = mine()
+        .filter((r) => r.body.part === part.partNumber)
+        .map((r) => Number(r.body.ref.slice(2)));
+      expect(refs).toEqual([...refs].sort((a, b) => a - b));
+      expect(refs).toHaveLength(8);
+    }
+    expect(new Set(mine().map((r) => r.body.ref)).size).toBe(16);
+    expect(erp.refused).toBe(refusedBefore);
+    const delivered = await t.api(
+      'GET',
+      `/api/v1/integration/deliveries?flow=stock-to-erp-${suffix}&status=delivered&limit=100`,
+    );
+    expect(delivered.body.items).toHaveLength(16);
+  });
+
+  it('dead-letters a delivery the system refuses for good, ranks it in the error log, and retries it on request', async () => {
+    const t = hub();
+    const suffix = uid();
+    const system = `ERP-404-${suffix}`;
+    await t.api('POST', '/api/v1/integration/systems', {
+      body: { code: system, kind: 'erp', name: 'ERP', ownerTeam: 'ERP team' },
+    });
+    const mapping = await t.api('POST', '/api/v1/integration/mappings', {
+      body: {
+        code: `out404-${suffix}`,
+        expression: '{"key": key, "part": payload.lines[0].partNumber, "ref": "x"}',
+      },
+    });
+    await t.api('POST', '/api/v1/integration/flows', {
+      body: {
+        code: `bad-${suffix}`,
+        systemCode: system,
+        entity: 'stock',
+        direction: 'outbound',
+        format: 'json',
+        transport: 'http',
+        mappingCode: `out404-${suffix}`,
+        mappingVersion: mapping.body.version,
+        webhookSecrets: ['whsec_' + Buffer.from('a-different-secret-the-erp-refuses').toString('base64')],
+        options: {
+          url,
+          events: ['inventory.stock_moved'],
+          retry: { initialIntervalMs: 10, maximumIntervalMs: 20, maximumAttempts: 3, jitter: 0 },
+        },
+      },
+    });
+    const location = await makeLocation(t);
+    const part = await makePart(t);
+    await t.api('POST', '/api/v1/stock/movements', {
+      body: { type: 'receipt', partNumber: part.partNumber, locationCode: location.code, quantity: 1 },
+    });
+    let dead: Array<{ id: string; lastError: { code: string } }> = [];
+    for (let i = 0; i < 50 && dead.length === 0; i++) {
+      await routeOutbox(relayDeps(t));
+      await deliverDue(relayDeps(t));
+      dead = (await t.api('GET', `/api/v1/integration/deliveries?flow=bad-${suffix}&status=dead`)).body.items;
+      await sleep(20);
+    }
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.lastError.code).toBe('HTTP_4XX');
+    const log = await t.api('GET', '/api/v1/integration/errors');
+    expect(log.body.items.map((e: { id: string }) => e.id)).toContain(dead[0]!.id);
+    const retried = await t.api('POST', `/api/v1/integration/deliveries/${dead[0]!.id}/retry`);
+    expect(retried.body).toMatchObject({ status: 'pending' });
+    const trail = await t.api('GET', `/api/v1/audit?entityType=outbound_delivery&entityId=${dead[0]!.id}`);
+    expect(trail.body.items[0]).toMatchObject({ action: 'integration.delivery_retried' });
+  });
+});
