@@ -1,12 +1,21 @@
 import { runWork } from './kernel/index.js';
 import { applyDueChanges, markInterruptedImports } from './modules/catalog/index.js';
-import { pendingInbound, processInbound, purgeExpiredMessages } from './modules/integration/index.js';
+import {
+  defaultTransports,
+  deliverDue,
+  pendingInbound,
+  processInbound,
+  purgeExpiredMessages,
+  routeOutbox,
+  type RelayDeps,
+} from './modules/integration/index.js';
 import { isoTimestamp } from './platform/clock.js';
 import type { Hub } from './main.js';
 
 const CHANGE_REQUEST_INTERVAL_MS = 30_000;
 const INBOX_INTERVAL_MS = 1_000;
 const PURGE_INTERVAL_MS = 60 * 60_000;
+const RELAY_INTERVAL_MS = 250;
 /** A message younger than this is still being processed by the request that stored it. */
 const INBOX_GRACE_MS = 5_000;
 /** An import that made no progress for this long has lost its process (batches take seconds). */
@@ -77,8 +86,34 @@ export function startSchedulers(hub: Hub): () => void {
     inboxTick().catch((error: unknown) => hub.app.log.error({ err: error }, 'inbound worker failed'));
   }, INBOX_INTERVAL_MS);
   inboxTimer.unref();
+
+  // The outbox relay: fan new events out to subscribed flows, then deliver what is due.
+  const relay: RelayDeps = {
+    store: hub.store,
+    clock: hub.clock,
+    ids: hub.ids,
+    random: hub.random,
+    transportFor: defaultTransports(),
+  };
+  let relayBusy = false;
+  const relayTimer = setInterval(() => {
+    if (relayBusy) return;
+    relayBusy = true;
+    (async () => {
+      while ((await routeOutbox(relay)) > 0) {
+        // drain the backlog of events before delivering
+      }
+      await deliverDue(relay);
+    })()
+      .catch((error: unknown) => hub.app.log.error({ err: error }, 'outbox relay failed'))
+      .finally(() => {
+        relayBusy = false;
+      });
+  }, RELAY_INTERVAL_MS);
+  relayTimer.unref();
   return () => {
     clearInterval(timer);
     clearInterval(inboxTimer);
+    clearInterval(relayTimer);
   };
 }

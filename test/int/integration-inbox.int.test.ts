@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { verifyTenant } from '../../src/modules/audit/index.js';
+import { signWebhook } from '../../src/connectors/transports/webhook/index.js';
 import { purgeExpiredMessages } from '../../src/modules/integration/index.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart } from '../support/factories.js';
@@ -276,6 +277,61 @@ describeEachStore('integration inbox', (hub) => {
       `/api/v1/audit?entityType=integration_flow&entityId=${s.flow}&action=integration.messages_purged`,
     );
     expect(trail.body.items).toHaveLength(1);
+  });
+
+  it('takes webhooks verified by signature: once per webhook id, refused when forged or stale', async () => {
+    const t = hub();
+    const secret = 'whsec_' + Buffer.from(`erp-webhook-secret-${uid()}`).toString('base64');
+    const s = await setUp(t, uid(), PART_MAPPING, { webhookSecrets: [secret] });
+    const { code: tenant } = await t.hub.store.db
+      .selectFrom('tenants')
+      .select('code')
+      .where('id', '=', t.tenantId)
+      .executeTakeFirstOrThrow();
+    const material = `WH-${uid()}`;
+    const body = JSON.stringify({ material, text: 'Webhook part', unit: 'EA' });
+    const now = Math.floor(Date.now() / 1000);
+    const signed = signWebhook({ secret, id: 'msg_erp_1', timestamp: now, body });
+    const post = (headers: Record<string, string>, raw = body) =>
+      t.api('POST', `/webhooks/${tenant}/${s.flow}`, {
+        rawBody: raw,
+        key: null,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+    const first = await post({ ...signed });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ duplicate: false, outcome: { status: 'applied' } });
+    expect((await post({ ...signed })).body).toMatchObject({
+      duplicate: true,
+      messageId: first.body.messageId,
+    });
+    const forged = await post(
+      { ...signed, 'webhook-id': 'msg_erp_2' },
+      body.replace('Webhook part', 'Forged part'),
+    );
+    expect(forged.status).toBe(401);
+    expect(forged.body).toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID' });
+    const stale = signWebhook({ secret, id: 'msg_erp_3', timestamp: now - 600, body });
+    expect((await post({ ...stale })).body).toMatchObject({
+      code: 'WEBHOOK_SIGNATURE_INVALID',
+      reason: 'WEBHOOK_TIMESTAMP_TOO_OLD',
+    });
+    expect(
+      (
+        await t.api('POST', `/webhooks/${tenant}/no-such-flow`, {
+          rawBody: body,
+          key: null,
+          headers: { ...signed },
+        })
+      ).status,
+    ).toBe(401);
+    expect((await t.api('GET', `/api/v1/integration/messages?flow=${s.flow}`)).body.items).toHaveLength(1);
+    expect((await t.api('GET', `/api/v1/parts/${material}`)).body.description).toBe('Webhook part');
+    // The secret is never shown again.
+    const flows = await t.api('GET', '/api/v1/integration/flows');
+    const flow = flows.body.items.find((f: { code: string }) => f.code === s.flow);
+    expect(flow).toMatchObject({ hasWebhookSecret: true });
+    expect(JSON.stringify(flows.body)).not.toContain(secret.slice(6, 20));
   });
 
   it('applies a real X12 944 receipt advice, converting cases to the part’s unit', async () => {

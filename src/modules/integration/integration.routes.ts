@@ -7,6 +7,8 @@ import { reader } from '../../kernel/index.js';
 import { sha256Hex } from '../../platform/canonical.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
+import { verifyWebhook } from '../../connectors/transports/webhook/index.js';
+import { findTenantByCode } from '../access/index.js';
 import {
   discardInbound,
   getInboxMessage,
@@ -29,8 +31,10 @@ import {
   listFlows,
   listMappings,
   listSystems,
+  requireFlow,
   saveFlow,
   saveSystem,
+  webhookSecrets,
 } from './systems.service.js';
 
 const outcomeSchema = z.object({
@@ -176,6 +180,78 @@ export function registerIntegrationRoutes(
           body,
           receivedAt: isoTimestamp(ctx.clock),
           meta: { requestId: request.id },
+        });
+        const outcome = received.duplicate ? null : await processInbound(deps.store, ctx, received.messageId);
+        return reply.code(202).send({ ...received, outcome });
+      },
+    );
+
+    // Webhooks from external systems: no API key, the Standard Webhooks signature with the
+    // flow's secret is the proof; the webhook id is the idempotency key, so a replayed or
+    // re-sent webhook is stored once and applied once.
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/webhooks/:tenant/:flow',
+      {
+        config: { permission: 'public' },
+        schema: {
+          tags,
+          summary: 'Inbound webhook for a flow, verified by its Standard Webhooks signature',
+          params: z.object({ tenant: z.string().max(60), flow: z.string().max(60) }),
+          response: {
+            202: z.object({
+              messageId: z.string(),
+              duplicate: z.boolean(),
+              outcome: outcomeSchema.nullable(),
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const tenant = await findTenantByCode(deps.store, request.params.tenant).catch(() => null);
+        const secrets = tenant ? await webhookSecrets(deps.store.db, tenant.id, request.params.flow) : [];
+        // One answer for unknown tenant, unknown flow, no secret and bad signature: nothing to probe.
+        const verified =
+          tenant && secrets.length > 0
+            ? verifyWebhook({
+                secrets,
+                headers: request.headers,
+                rawBody: body,
+                now: deps.clock.now().getTime(),
+              })
+            : ({
+                ok: false,
+                code: 'WEBHOOK_SIGNATURE_INVALID',
+                reason: 'no such flow, or it takes no webhooks',
+              } as const);
+        if (!verified.ok || !tenant) {
+          throw new AppError(
+            'WEBHOOK_SIGNATURE_INVALID',
+            verified.ok ? 'unknown tenant' : `${verified.code}: ${verified.reason}`,
+            {
+              reason: verified.ok ? 'WEBHOOK_SIGNATURE_INVALID' : verified.code,
+            },
+          );
+        }
+        const ctx = {
+          tenantId: tenant.id,
+          actor: { kind: 'system' as const, id: `webhook:${request.params.flow}`, role: 'integration_admin' },
+          clock: deps.clock,
+          ids: deps.ids,
+          requestId: request.id,
+        };
+        await requireFlow(deps.store.db, tenant.id, request.params.flow);
+        const received = await receiveInbound(deps.store, ctx, request.params.flow, {
+          transport: 'http',
+          idempotencyKey: `webhook:${verified.id}`,
+          contentType: request.headers['content-type'] ?? 'application/octet-stream',
+          body,
+          receivedAt: isoTimestamp(deps.clock),
+          meta: {
+            webhookId: verified.id,
+            webhookTimestamp: String(verified.timestamp),
+            requestId: request.id,
+          },
         });
         const outcome = received.duplicate ? null : await processInbound(deps.store, ctx, received.messageId);
         return reply.code(202).send({ ...received, outcome });
