@@ -1,6 +1,7 @@
 import { runWork } from './kernel/index.js';
 import { applyDueChanges, markInterruptedImports } from './modules/catalog/index.js';
 import {
+  createNatsRuntime,
   defaultTransports,
   deliverDue,
   pendingInbound,
@@ -28,7 +29,19 @@ const IMPORT_STALE_MS = 10 * 60_000;
  * Safe with several hub processes: every step is a unit of work that re-reads its state.
  * Returns a function that stops the timers.
  */
-export function startSchedulers(hub: Hub): () => void {
+export function startSchedulers(hub: Hub): () => Promise<void> {
+  const nats = createNatsRuntime({
+    store: hub.store,
+    clock: hub.clock,
+    ids: hub.ids,
+    servers: hub.config.natsUrl,
+    log: hub.app.log,
+  });
+  const syncNats = () =>
+    nats
+      .syncConsumers()
+      .catch((error: unknown) => hub.app.log.error({ err: error }, 'starting NATS consumers failed'));
+  void syncNats();
   let lastPurge = 0;
   const tick = async () => {
     const now = hub.clock.now();
@@ -41,6 +54,7 @@ export function startSchedulers(hub: Hub): () => void {
       new Date(now.getTime() - IMPORT_STALE_MS).toISOString(),
     );
     if (stale > 0) hub.app.log.warn({ stale }, 'imports without progress marked interrupted');
+    await syncNats();
     const tenants = await hub.store.db.selectFrom('tenants').select('id').execute();
     for (const tenant of tenants) {
       const applied = await runWork(hub.store, { ...hub.systemCtx(), tenantId: tenant.id }, (w) =>
@@ -93,7 +107,7 @@ export function startSchedulers(hub: Hub): () => void {
     clock: hub.clock,
     ids: hub.ids,
     random: hub.random,
-    transportFor: defaultTransports(),
+    transportFor: defaultTransports(nats),
   };
   let relayBusy = false;
   const relayTimer = setInterval(() => {
@@ -111,9 +125,10 @@ export function startSchedulers(hub: Hub): () => void {
       });
   }, RELAY_INTERVAL_MS);
   relayTimer.unref();
-  return () => {
+  return async () => {
     clearInterval(timer);
     clearInterval(inboxTimer);
     clearInterval(relayTimer);
+    await nats.close();
   };
 }

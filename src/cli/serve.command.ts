@@ -32,11 +32,12 @@ export function registerServeCommand(program: Command): void {
         if (closing) return;
         closing = true;
         hub.app.log.info({ signal }, 'shutting down');
-        stopSchedulers();
-        hub.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
+        stopSchedulers()
+          .then(() => hub.close())
+          .then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));

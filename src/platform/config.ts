@@ -15,6 +15,7 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024 * 1024),
+  SPAREHUB_NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -28,6 +29,8 @@ export interface HubConfig {
   bodyLimit: number;
   /** Largest CSV accepted by the HTTP import, in bytes (streamed, so not held in memory). */
   importLimit: number;
+  /** NATS servers for flows whose transport is nats (dialled only when such a flow exists). */
+  natsUrl: string;
   /** Connections each hub process keeps to PostgreSQL. */
   pgPoolSize: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -44,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<HubConfig>
     adminKey: parsed.SPAREHUB_ADMIN_KEY,
     bodyLimit: parsed.SPAREHUB_BODY_LIMIT,
     importLimit: parsed.SPAREHUB_IMPORT_LIMIT,
+    natsUrl: parsed.SPAREHUB_NATS_URL,
     pgPoolSize: parsed.SPAREHUB_PG_POOL_SIZE,
     logLevel: parsed.LOG_LEVEL,
     port: parsed.PORT,

@@ -48,3 +48,4 @@ export {
 } from './outbound.service.js';
 export { replayMessages, capturedMessages, type ReplayReport, type EntityDiff } from './replay.service.js';
 export { defaultTransports } from './transports.js';
+export { createNatsRuntime, type NatsRuntime } from './nats-runtime.js';

@@ -82,6 +82,11 @@ export const flowInputSchema = z
         url: z.url().optional().describe('outbound http: where to POST'),
         directory: z.string().max(500).optional().describe('file: the drop folder'),
         subject: z.string().max(200).optional().describe('nats: subject to publish to / consume from'),
+        stream: z
+          .string()
+          .max(200)
+          .optional()
+          .describe('nats inbound: the JetStream stream holding the subject'),
         retry: retryPolicySchema.optional().describe('outbound: retry policy (Temporal vocabulary)'),
         breaker: breakerConfigSchema.optional().describe('outbound: circuit breaker for this flow’s system'),
       })

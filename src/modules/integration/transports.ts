@@ -10,15 +10,19 @@ const unavailable =
 
 /**
  * How each outbound flow's messages leave the hub, from the flow's own settings: HTTP
- * webhooks signed with the flow's first secret. A flow whose transport cannot send
+ * webhooks signed with the flow's first secret, or NATS JetStream publishes with the
+ * delivery id as Nats-Msg-Id. A flow whose transport cannot send
  * (no URL, or a transport not wired for outbound yet) dead-letters with the reason.
  */
-export function defaultTransports(): TransportFactory {
+export function defaultTransports(nats?: { deliverFor(flow: Flow): Deliver }): TransportFactory {
   return (flow: Flow, secrets: string[]): Deliver => {
     switch (flow.transport) {
       case 'http':
         if (!flow.options.url) return unavailable('FLOW_MISCONFIGURED', `flow ${flow.code} has no url`);
         return createWebhookSender({ url: flow.options.url, secret: secrets[0], timeoutMs: 10_000 });
+      case 'nats':
+        if (!nats) return unavailable('TRANSPORT_NOT_AVAILABLE', 'this hub runs without NATS');
+        return nats.deliverFor(flow);
       default:
         return unavailable(
           'TRANSPORT_NOT_AVAILABLE',
