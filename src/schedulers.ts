@@ -1,6 +1,7 @@
 import { runWork } from './kernel/index.js';
 import { applyDueChanges, markInterruptedImports } from './modules/catalog/index.js';
 import {
+  createFileRuntime,
   createNatsRuntime,
   defaultTransports,
   deliverDue,
@@ -42,6 +43,12 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
       .syncConsumers()
       .catch((error: unknown) => hub.app.log.error({ err: error }, 'starting NATS consumers failed'));
   void syncNats();
+  const files = createFileRuntime({ store: hub.store, clock: hub.clock, ids: hub.ids });
+  const syncFiles = () =>
+    files
+      .syncDrops()
+      .catch((error: unknown) => hub.app.log.error({ err: error }, 'starting file drops failed'));
+  void syncFiles();
   let lastPurge = 0;
   const tick = async () => {
     const now = hub.clock.now();
@@ -55,6 +62,7 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
     );
     if (stale > 0) hub.app.log.warn({ stale }, 'imports without progress marked interrupted');
     await syncNats();
+    await syncFiles();
     const tenants = await hub.store.db.selectFrom('tenants').select('id').execute();
     for (const tenant of tenants) {
       const applied = await runWork(hub.store, { ...hub.systemCtx(), tenantId: tenant.id }, (w) =>
@@ -130,5 +138,6 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
     clearInterval(inboxTimer);
     clearInterval(relayTimer);
     await nats.close();
+    await files.close();
   };
 }

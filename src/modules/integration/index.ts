@@ -49,3 +49,4 @@ export {
 export { replayMessages, capturedMessages, type ReplayReport, type EntityDiff } from './replay.service.js';
 export { defaultTransports } from './transports.js';
 export { createNatsRuntime, type NatsRuntime } from './nats-runtime.js';
+export { createFileRuntime } from './file-runtime.js';
