@@ -116,6 +116,7 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
     ids: hub.ids,
     random: hub.random,
     transportFor: defaultTransports(nats),
+    claimTimeoutMs: hub.config.relayClaimTimeoutMs,
   };
   let relayBusy = false;
   const relayTimer = setInterval(() => {

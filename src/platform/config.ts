@@ -16,6 +16,7 @@ const envSchema = z.object({
     .positive()
     .default(1024 * 1024 * 1024),
   SPAREHUB_NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  SPAREHUB_RELAY_CLAIM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -31,6 +32,8 @@ export interface HubConfig {
   importLimit: number;
   /** NATS servers for flows whose transport is nats (dialled only when such a flow exists). */
   natsUrl: string;
+  /** After this long, a delivery claimed by a process that died is sent again. */
+  relayClaimTimeoutMs: number;
   /** Connections each hub process keeps to PostgreSQL. */
   pgPoolSize: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -48,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<HubConfig>
     bodyLimit: parsed.SPAREHUB_BODY_LIMIT,
     importLimit: parsed.SPAREHUB_IMPORT_LIMIT,
     natsUrl: parsed.SPAREHUB_NATS_URL,
+    relayClaimTimeoutMs: parsed.SPAREHUB_RELAY_CLAIM_TIMEOUT_MS,
     pgPoolSize: parsed.SPAREHUB_PG_POOL_SIZE,
     logLevel: parsed.LOG_LEVEL,
     port: parsed.PORT,

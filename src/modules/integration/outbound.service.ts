@@ -28,6 +28,8 @@ export interface RelayDeps {
   ids: IdGenerator;
   random: Random;
   transportFor: TransportFactory;
+  /** A claim older than this lost its process and goes back to pending (default 2 min). */
+  claimTimeoutMs?: number;
 }
 
 /** Whether an outbound flow subscribes to an event type (`catalog.*` matches by prefix). */
@@ -153,7 +155,11 @@ interface Claimed {
   attempts: number;
 }
 
-/** A claimed delivery not finished within this time lost its process: it goes back to pending. */
+/**
+ * A claimed delivery not finished within this time lost its process: it goes back to pending
+ * and is sent again with the same id (receivers dedupe by it). Longer than any transport's
+ * own timeout, so a slow send is not duplicated while it is still running.
+ */
 const CLAIM_TIMEOUT_MS = 2 * 60_000;
 
 /**
@@ -173,7 +179,7 @@ export async function deliverDue(
     .updateTable('outbound_deliveries')
     .set({ status: 'pending', claimed_at: null })
     .where('status', '=', 'in_flight')
-    .where('claimed_at', '<', new Date(nowMs - CLAIM_TIMEOUT_MS).toISOString())
+    .where('claimed_at', '<', new Date(nowMs - (deps.claimTimeoutMs ?? CLAIM_TIMEOUT_MS)).toISOString())
     .execute();
   const flowCache = new Map<string, Flow | null>();
   const flowOf = async (tenantId: string, code: string): Promise<Flow | null> => {

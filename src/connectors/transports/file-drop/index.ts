@@ -1,10 +1,12 @@
 /** File drop folders: batch inbound and outbound. The only public door. */
 export {
   startFileDrop,
-  createFileDropWriter,
-  contentTypeFor,
-  fileIdempotencyKey,
+  FILE_DROP_ISSUE_CODES,
   type FileDrop,
+  type FileDropIssueCode,
+  type FileDropLog,
   type FileDropOptions,
   type ScanReport,
-} from './file-drop.js';
+} from './inbox.js';
+export { createFileDropWriter, type FileDropWriterOptions } from './writer.js';
+export { contentTypeFor, fileIdempotencyKey } from './content.js';

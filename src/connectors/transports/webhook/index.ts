@@ -8,4 +8,11 @@ export {
   type VerifyResult,
   type WebhookIssueCode,
 } from './signature.js';
-export { createWebhookSender, parseRetryAfter, type WebhookSenderOptions } from './sender.js';
+export { toInboundEnvelope, WebhookEnvelopeError } from './envelope.js';
+export {
+  createWebhookSender,
+  parseRetryAfter,
+  type WebhookSenderOptions,
+  type WebhookTarget,
+} from './sender.js';
+export type { HeaderBag } from './headers.js';

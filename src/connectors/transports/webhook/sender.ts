@@ -1,13 +1,21 @@
 import type { Deliver, DeliveryResult, OutboundMessage } from '../types.js';
-import { signWebhook } from './signature.js';
+import { secretKeyBytes, signWebhook } from './signature.js';
 
-export interface WebhookSenderOptions {
-  url: string | ((message: OutboundMessage) => string);
+/** Where each message goes: one fixed URL, or one chosen per message. */
+export type WebhookTarget =
+  | { url: string | ((message: OutboundMessage) => string); urlFor?: never }
+  | { urlFor: (message: OutboundMessage) => string; url?: never };
+
+export type WebhookSenderOptions = WebhookTarget & {
   /** Signs every request (Standard Webhooks); without one, requests go unsigned. */
   secret?: string | undefined;
+  /** For the whole exchange, answer body included; 10 s unless told. */
   timeoutMs?: number;
+  /** Epoch ms, for the signature's timestamp and Retry-After dates. */
   now?: () => number;
-}
+  /** Node's global fetch unless told (tests, proxies). */
+  fetchImpl?: typeof fetch;
+};
 
 /** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when unreadable. */
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
@@ -17,21 +25,56 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
+const failure = (
+  errorCode: string,
+  permanent: boolean,
+  detail: string,
+  retryAfterMs?: number,
+): DeliveryResult => ({
+  ok: false,
+  errorCode,
+  permanent,
+  ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  detail,
+});
+
+/** The errno behind a failed fetch: undici wraps it in `cause`, sometimes an AggregateError. */
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown; errors?: Array<{ code?: unknown }> } }).cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isHttpUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol } = new URL(url);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
 /**
  * Outbound webhooks: POSTs the body, signed, and classifies the answer for the relay:
- * 2xx delivered; 408, 425, 429 and 5xx worth retrying (429/503 with their Retry-After);
- * other 4xx permanent (the receiver will not take it however often it is sent); timeouts
- * and connection failures worth retrying. The delivery id is the webhook id, so a receiver
- * that dedupes by it sees a message once even when a retry follows a lost answer.
+ * 2xx delivered (HTTP_… codes otherwise); 408, 425, 429 and 5xx worth retrying, with
+ * Retry-After read into retryAfterMs; other 4xx permanent (the receiver will not take it
+ * however often it is sent), and so are redirects (HTTP_3XX: a POST must not silently turn
+ * into a GET), an unusable URL (WEBHOOK_URL_INVALID) or secret (WEBHOOK_SECRET_INVALID);
+ * TIMEOUT, CONNECTION_REFUSED and NETWORK_ERROR are worth retrying. The webhook id is the
+ * message id, so a receiver deduping on it sees a message once even when a retry follows a
+ * lost answer.
  */
 export function createWebhookSender(options: WebhookSenderOptions): Deliver {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const target = options.urlFor ?? options.url;
+  const urlOf = typeof target === 'function' ? target : () => target;
+  const secretUsable = !options.secret || secretKeyBytes(options.secret).length > 0;
   return async (message): Promise<DeliveryResult> => {
-    const url = typeof options.url === 'function' ? options.url(message) : options.url;
+    const url = urlOf(message);
+    if (!isHttpUrl(url)) return failure('WEBHOOK_URL_INVALID', true, `'${url}' is not an http(s) URL`);
+    if (!secretUsable) return failure('WEBHOOK_SECRET_INVALID', true, 'the signing secret has an empty key');
     const headers: Record<string, string> = {
-      'content-type': message.contentType,
       ...(message.headers ?? {}),
+      'content-type': message.contentType,
     };
     if (options.secret)
       Object.assign(
@@ -45,41 +88,36 @@ export function createWebhookSender(options: WebhookSenderOptions): Deliver {
       );
     else headers['webhook-id'] = message.id;
     let response: Response;
+    let text: string;
     try {
-      response = await fetch(url, {
+      response = await fetchImpl(url, {
         method: 'POST',
         headers,
         body: message.body,
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
+      // Read (and so release) the answer; a body cut short by the timeout still has its status.
+      text = (await response.text().catch(() => '')).slice(0, 500);
     } catch (error) {
-      const e = error as { name?: string; cause?: { code?: string }; message?: string };
-      if (e.name === 'TimeoutError' || e.name === 'AbortError')
-        return {
-          ok: false,
-          errorCode: 'TIMEOUT',
-          permanent: false,
-          detail: `no answer from ${url} within ${timeoutMs} ms`,
-        };
-      const code = e.cause?.code === 'ECONNREFUSED' ? 'CONNECTION_REFUSED' : 'NETWORK_ERROR';
-      return {
-        ok: false,
-        errorCode: code,
-        permanent: false,
-        detail: `${url}: ${e.cause?.code ?? e.message ?? 'network error'}`,
-      };
+      const name = (error as { name?: unknown }).name;
+      if (name === 'TimeoutError' || name === 'AbortError')
+        return failure('TIMEOUT', false, `no answer from ${url} within ${timeoutMs} ms`);
+      const code = networkCode(error);
+      return failure(
+        code === 'ECONNREFUSED' ? 'CONNECTION_REFUSED' : 'NETWORK_ERROR',
+        false,
+        `${url}: ${code ?? (error as Error).message ?? 'network error'}`,
+      );
     }
-    const text = (await response.text().catch(() => '')).slice(0, 500);
-    if (response.ok) return { ok: true, detail: `${response.status}` };
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
     const status = response.status;
-    const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
-    return {
-      ok: false,
-      errorCode: status === 429 ? 'HTTP_429' : status >= 500 ? 'HTTP_5XX' : 'HTTP_4XX',
-      permanent: !retryable,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      detail: `${url} answered ${status}${text ? `: ${text}` : ''}`,
-    };
+    if (status >= 200 && status < 300) return { ok: true, detail: `${status}` };
+    const detail = `${url} answered ${status}${text ? `: ${text}` : ''}`;
+    if (status >= 300 && status < 400)
+      return failure('HTTP_3XX', true, `${detail} (redirect to ${response.headers.get('location') ?? '?'})`);
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+    if (status === 429) return failure('HTTP_429', false, detail, retryAfterMs);
+    if (status >= 500) return failure('HTTP_5XX', false, detail, retryAfterMs);
+    return failure('HTTP_4XX', !(status === 408 || status === 425), detail, retryAfterMs);
   };
 }

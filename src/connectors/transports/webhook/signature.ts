@@ -1,10 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { headerValue, type HeaderBag } from './headers.js';
 
 /**
  * Standard Webhooks (standardwebhooks.com) signatures: HMAC-SHA256 over
  * `${webhook-id}.${webhook-timestamp}.${raw body}` with the secret's bytes, sent as
  * `webhook-signature: v1,<base64>` (several, space-separated, while a secret rotates).
- * Secrets are `whsec_<base64 key>`; any other string is used as the key bytes as written.
+ * Secrets are `whsec_<base64 key>`; any other string is used as the key bytes as written
+ * (UTF-8) — unlike the reference libraries, which base64-decode an unprefixed secret too.
+ * An empty key never signs or verifies anything.
  */
 export const WEBHOOK_ISSUE_CODES = [
   'WEBHOOK_SIGNATURE_MISSING',
@@ -17,14 +20,15 @@ export type WebhookIssueCode = (typeof WEBHOOK_ISSUE_CODES)[number];
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-function keyBytes(secret: string): Buffer {
+/** The HMAC key a secret stands for: `whsec_` + base64, or the string's own UTF-8 bytes. */
+export function secretKeyBytes(secret: string): Buffer {
   return secret.startsWith('whsec_')
     ? Buffer.from(secret.slice('whsec_'.length), 'base64')
     : Buffer.from(secret, 'utf8');
 }
 
-function sign(secret: string, id: string, timestamp: number, body: Buffer): string {
-  const mac = createHmac('sha256', keyBytes(secret));
+function sign(key: Buffer, id: string, timestamp: number, body: Buffer): string {
+  const mac = createHmac('sha256', key);
   mac.update(`${id}.${timestamp}.`);
   mac.update(body);
   return mac.digest('base64');
@@ -36,6 +40,10 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
+/**
+ * The three Standard Webhooks headers for one message: `timestamp` in whole seconds, the
+ * body exactly as it will be sent (a string is taken as UTF-8). Throws on an empty key.
+ */
 export function signWebhook(input: {
   secret: string;
   id: string;
@@ -43,36 +51,35 @@ export function signWebhook(input: {
   body: Buffer | string;
 }): SignedHeaders {
   const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
+  const key = secretKeyBytes(input.secret);
+  if (key.length === 0) throw new RangeError('webhook secret is empty');
   return {
     'webhook-id': input.id,
     'webhook-timestamp': String(input.timestamp),
-    'webhook-signature': `v1,${sign(input.secret, input.id, input.timestamp, body)}`,
+    'webhook-signature': `v1,${sign(key, input.id, input.timestamp, body)}`,
   };
 }
 
 export type VerifyResult =
   { ok: true; id: string; timestamp: number } | { ok: false; code: WebhookIssueCode; reason: string };
 
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name] ?? headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * Verifies a webhook against the flow's secrets (any may match, for rotation), over the raw
- * body bytes exactly as received, within `toleranceSeconds` of `now` either way. Pure:
- * replay of an id already seen is refused by the inbox's unique key on the webhook id.
+ * body bytes exactly as received, within `toleranceSeconds` of `now` (epoch ms) either way.
+ * Pure, so it cannot refuse replays itself: a replayed (validly signed) webhook carries an
+ * id already seen, and the inbox's unique idempotency key — the webhook id, see
+ * `toInboundEnvelope` — stores it once; the tolerance bounds how late a replay can come.
  */
 export function verifyWebhook(input: {
   secrets: readonly string[];
-  headers: Record<string, string | string[] | undefined>;
+  headers: HeaderBag;
   rawBody: Buffer;
   now: number;
   toleranceSeconds?: number;
 }): VerifyResult {
-  const id = header(input.headers, 'webhook-id');
-  const ts = header(input.headers, 'webhook-timestamp');
-  const signatures = header(input.headers, 'webhook-signature');
+  const id = headerValue(input.headers, 'webhook-id');
+  const ts = headerValue(input.headers, 'webhook-timestamp');
+  const signatures = headerValue(input.headers, 'webhook-signature');
   if (!id || !ts || !signatures)
     return {
       ok: false,
@@ -100,9 +107,12 @@ export function verifyWebhook(input: {
       code: 'WEBHOOK_TIMESTAMP_IN_FUTURE',
       reason: `signed ${timestamp - nowSeconds} s in the future; the limit is ${tolerance} s`,
     };
+  const candidates = signatures.split(' ');
   for (const secret of input.secrets) {
-    const expected = Buffer.from(sign(secret, id, timestamp, input.rawBody), 'base64');
-    for (const candidate of signatures.split(' ')) {
+    const key = secretKeyBytes(secret);
+    if (key.length === 0) continue;
+    const expected = Buffer.from(sign(key, id, timestamp, input.rawBody), 'base64');
+    for (const candidate of candidates) {
       const [version, value] = candidate.split(',', 2);
       if (version !== 'v1' || !value) continue;
       const given = Buffer.from(value, 'base64');
