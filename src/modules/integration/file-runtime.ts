@@ -2,7 +2,10 @@ import { startFileDrop, type FileDrop } from '../../connectors/transports/file-d
 import type { Store } from '../../db/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { IdGenerator } from '../../platform/ids.js';
+import { isAppError } from '../../platform/errors.js';
 import { effectiveState, processInbound, receiveInbound } from './inbox.service.js';
+
+const TRANSIENT = new Set(['STORE_BUSY', 'INTERNAL_ERROR', 'NOT_READY']);
 import { listFlows } from './systems.service.js';
 
 /**
