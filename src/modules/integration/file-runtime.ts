@@ -33,7 +33,14 @@ export function createFileRuntime(deps: { store: Store; clock: Clock; ids: IdGen
         drops.set(
           key,
           startFileDrop(
-            { inbox: flow.options.directory, pollMs: deps.pollMs ?? 1000, now: () => deps.clock.now() },
+            {
+              inbox: flow.options.directory,
+              pollMs: deps.pollMs ?? 1000,
+              now: () => deps.clock.now(),
+              // A coded refusal (flow disabled, unknown flow) will not change by trying again;
+              // a busy store or a database error might.
+              isPermanent: (error) => isAppError(error) && !TRANSIENT.has(error.code),
+            },
             async (envelope) => {
               const received = await receiveInbound(deps.store, ctx, flow.code, envelope);
               if (!received.duplicate) await processInbound(deps.store, ctx, received.messageId);
