@@ -14,7 +14,7 @@ const SECRET = 'whsec_' + Buffer.from('sparehub-outbound-test-secret-0123').toSt
 class FakeErp {
   server: Server;
   down = false;
-  received: Array<{ id: string; body: { key: string; part: string; ref: string } }> = [];
+  received: Array<{ id: string; body: { key: string; part: string; ref: string; flow?: string } }> = [];
   duplicates = 0;
   refused = 0;
   private seen = new Set<string>();
@@ -221,5 +221,72 @@ describeEachStore('outbound delivery', (hub) => {
     expect(retried.body).toMatchObject({ status: 'pending' });
     const trail = await t.api('GET', `/api/v1/audit?entityType=outbound_delivery&entityId=${dead[0]!.id}`);
     expect(trail.body.items[0]).toMatchObject({ action: 'integration.delivery_retried' });
+  });
+
+  it('holds deliveries outside the system’s integration windows and sends them, in order, when it opens', async () => {
+    const t = hub();
+    const suffix = uid();
+    const system = `ERP-WIN-${suffix}`;
+    await t.api('POST', '/api/v1/integration/systems', {
+      body: { code: system, kind: 'erp', name: 'ERP', ownerTeam: 'ERP team' },
+    });
+    const mapping = await t.api('POST', '/api/v1/integration/mappings', {
+      body: {
+        code: `win-${suffix}`,
+        expression: `{"flow": "win-${suffix}", "key": key, "part": payload.lines[0].partNumber, "ref": payload.lines[0].reference}`,
+      },
+    });
+    const closedToday = (new Date().getUTCDay() + 3) % 7; // a day that is not today, yesterday or tomorrow
+    const flow = (windows: unknown[]) => ({
+      code: `win-${suffix}`,
+      systemCode: system,
+      entity: 'stock',
+      direction: 'outbound',
+      format: 'json',
+      transport: 'http',
+      mode: 'batch',
+      windows,
+      mappingCode: `win-${suffix}`,
+      mappingVersion: mapping.body.version,
+      webhookSecrets: [SECRET],
+      options: { url, events: ['inventory.stock_moved'] },
+    });
+    await t.api('POST', '/api/v1/integration/flows', {
+      body: flow([{ days: [closedToday], from: '00:00', to: '23:59' }]),
+    });
+    const location = await makeLocation(t);
+    const part = await makePart(t);
+    for (let n = 0; n < 3; n++)
+      await t.api('POST', '/api/v1/stock/movements', {
+        body: {
+          type: 'receipt',
+          partNumber: part.partNumber,
+          locationCode: location.code,
+          quantity: 1,
+          reference: `w-${n}`,
+        },
+      });
+    await routeOutbox(relayDeps(t));
+    const result = await deliverDue(relayDeps(t));
+    expect(result.held).toBeGreaterThanOrEqual(1);
+    const waiting = await t.api('GET', `/api/v1/integration/deliveries?flow=win-${suffix}`);
+    // Held, not failed: nothing was attempted while the window was closed.
+    expect(
+      waiting.body.items.map((d: { status: string; attempts: number }) => [d.status, d.attempts]),
+    ).toEqual([
+      ['pending', 0],
+      ['pending', 0],
+      ['pending', 0],
+    ]);
+    expect(erp.received.filter((r) => r.body.flow === `win-${suffix}`)).toHaveLength(0);
+    // The window opens (here: the flow now takes traffic any time).
+    const reopened = await t.api('POST', '/api/v1/integration/flows', { body: flow([]) });
+    expect(reopened.status, JSON.stringify(reopened.body)).toBe(200);
+    await drain(t, () => erp.received.filter((r) => r.body.flow === `win-${suffix}`).length === 3);
+    expect(erp.received.filter((r) => r.body.flow === `win-${suffix}`).map((r) => r.body.ref)).toEqual([
+      'w-0',
+      'w-1',
+      'w-2',
+    ]);
   });
 });

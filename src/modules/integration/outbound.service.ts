@@ -14,6 +14,7 @@ import {
   DEFAULT_RETRY_POLICY,
   initialBreakerState,
   type BreakerState,
+  windowDecision,
 } from './delivery/index.js';
 import type { Flow } from './integration.schemas.js';
 import { cachedMapping, evaluateOutbound } from './mapping.js';
@@ -229,9 +230,15 @@ export async function deliverDue(
   const claimed: Claimed[] = [];
   for (const head of heads) {
     const systemKey = `${head.tenant_id}|${head.system_code}`;
+    const headFlow = await flowOf(head.tenant_id, head.flow_code);
+    // Outside the system's integration windows nothing is sent; it waits, in order.
+    if (headFlow && !windowDecision(headFlow.windows, new Date(nowMs)).open) {
+      held += 1;
+      continue;
+    }
     const state =
       breakers.get(systemKey) ?? (await loadBreaker(deps.store, head.tenant_id, head.system_code));
-    const gate = breakerAllows(state, nowMs, breakerConfig(await flowOf(head.tenant_id, head.flow_code)));
+    const gate = breakerAllows(state, nowMs, breakerConfig(headFlow));
     breakers.set(systemKey, gate.state);
     if (!gate.allowed) {
       held += 1;

@@ -54,3 +54,4 @@ export {
   type ImpactClassification,
   type ImpactSortable,
 } from './error-impact.js';
+export { windowDecision, type IntegrationWindow, type WindowDecision } from './windows.js';

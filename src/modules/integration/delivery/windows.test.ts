@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { windowDecision } from './windows.js';
+
+const at = (iso: string) => new Date(iso);
+// 2026-11-25 is a Wednesday (3).
+describe('integration windows', () => {
+  it('is open any time without windows', () => {
+    expect(windowDecision([], at('2026-11-25T12:00:00Z')).open).toBe(true);
+  });
+
+  it('opens inside a same-day window and closes at its end', () => {
+    const w = [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' }];
+    expect(windowDecision(w, at('2026-11-25T07:59:00Z')).open).toBe(false);
+    expect(windowDecision(w, at('2026-11-25T08:00:00Z')).open).toBe(true);
+    expect(windowDecision(w, at('2026-11-25T17:59:00Z')).open).toBe(true);
+    expect(windowDecision(w, at('2026-11-25T18:00:00Z'))).toMatchObject({
+      open: false,
+      reasons: [expect.stringContaining('Mon,Tue,Wed,Thu,Fri 08:00–18:00 UTC')],
+    });
+    expect(windowDecision(w, at('2026-11-29T12:00:00Z')).open).toBe(false); // Sunday
+  });
+
+  it('carries an overnight window into the next morning of the day it opened', () => {
+    const w = [{ days: [3], from: '22:00', to: '04:00' }]; // Wednesday night
+    expect(windowDecision(w, at('2026-11-25T21:59:00Z')).open).toBe(false);
+    expect(windowDecision(w, at('2026-11-25T23:30:00Z')).open).toBe(true);
+    expect(windowDecision(w, at('2026-11-26T03:59:00Z')).open).toBe(true); // Thursday morning
+    expect(windowDecision(w, at('2026-11-26T04:00:00Z')).open).toBe(false);
+    expect(windowDecision(w, at('2026-11-25T02:00:00Z')).open).toBe(false); // Tuesday night's tail is not Wednesday's
+  });
+
+  it('a window of all days from 00:00 to 00:00 is always open (property)', () => {
+    const w = [{ days: [0, 1, 2, 3, 4, 5, 6], from: '00:00', to: '00:00' }];
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+        (d) => windowDecision(w, d).open,
+      ),
+    );
+  });
+});
