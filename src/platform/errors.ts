@@ -32,6 +32,7 @@ export const ERROR_CATALOG = {
   IMPORT_FAILED: { status: 500, title: 'The import stopped before the end of the file' },
   // integration
   SYSTEM_NOT_FOUND: { status: 404, title: 'External system not found' },
+  CONNECTOR_NOT_FOUND: { status: 404, title: 'Connector not found' },
   FLOW_NOT_FOUND: { status: 404, title: 'Flow not found' },
   FLOW_NOT_ACCEPTING: { status: 409, title: 'The flow does not accept messages now' },
   MAPPING_NOT_FOUND: { status: 404, title: 'Mapping version not found' },

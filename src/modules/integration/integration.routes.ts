@@ -7,6 +7,7 @@ import { reader } from '../../kernel/index.js';
 import { sha256Hex } from '../../platform/canonical.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
+import { CONNECTORS, describeConnector, findConnector, testConnector } from '../../connectors/index.js';
 import { verifyWebhook } from '../../connectors/transports/webhook/index.js';
 import { findTenantByCode } from '../access/index.js';
 import {
@@ -61,6 +62,37 @@ export function registerIntegrationRoutes(
   const tags = ['integration'];
   const read = (request: Parameters<typeof ctxOf>[0]) => reader(deps.store, ctxOf(request));
 
+  r.get(
+    '/api/v1/integration/connectors',
+    {
+      config: { permission: 'integration:read' },
+      schema: {
+        tags,
+        summary:
+          'Connectors the hub ships: transport, format, config and secrets schemas, messages with default mappings',
+      },
+    },
+    () => ({ items: CONNECTORS.map(describeConnector) }),
+  );
+  r.post(
+    '/api/v1/integration/connectors/:id/test',
+    {
+      config: { permission: 'integration:write' },
+      schema: {
+        tags,
+        summary:
+          'Validate settings against a connector’s schemas and test the connection (nothing is stored)',
+        params: z.object({ id: z.string() }),
+        body: z.object({ config: z.unknown().optional(), secrets: z.unknown().optional() }),
+        response: { 200: z.object({ ok: z.boolean(), detail: z.string(), durationMs: z.number() }) },
+      },
+    },
+    async (request) => {
+      const connector = findConnector(request.params.id);
+      if (!connector) throw new AppError('CONNECTOR_NOT_FOUND', `No connector '${request.params.id}'`);
+      return testConnector(connector, request.body.config, request.body.secrets);
+    },
+  );
   r.post(
     '/api/v1/integration/systems',
     {

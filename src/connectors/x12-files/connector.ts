@@ -1,0 +1,70 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { z } from 'zod';
+import type { ConnectorDeclaration } from '../declaration.js';
+
+const config = z
+  .object({
+    inbox: z.string().min(1).describe('folder the partner drops X12 files into'),
+    outbox: z.string().min(1).optional().describe('folder the hub writes files for the partner into'),
+    strictEnvelope: z.boolean().default(true),
+  })
+  .strict();
+const secrets = z.object({}).strict();
+
+export async function writableFolder(path: string): Promise<string | null> {
+  try {
+    await mkdir(path, { recursive: true });
+    await access(path, constants.R_OK | constants.W_OK);
+    return null;
+  } catch (error) {
+    return `${path}: ${(error as { code?: string }).code ?? (error as Error).message}`;
+  }
+}
+
+/** A 3PL or warehouse exchanging ASC X12 files through drop folders (846, 944, 945, 947 …). */
+export const x12FilesConnector: ConnectorDeclaration<typeof config, typeof secrets> = {
+  id: 'x12-files',
+  version: '1.0.0',
+  name: 'ASC X12 through drop folders (3PL / warehouse)',
+  transport: 'file',
+  format: 'x12',
+  configSchema: config,
+  secretsSchema: secrets,
+  reads: [
+    {
+      messageType: 'stock.transfer_receipt',
+      description: '944 warehouse stock transfer receipt: what was put away',
+      defaultMapping:
+        'lines.{"command": "stock.receive", "input": {"partNumber": item.partNumber, "locationCode": $$.parties[role="warehouse"][0].id, "quantity": quantity, "uom": uom, "reference": "944 " & $$.transferId}}',
+    },
+    {
+      messageType: 'inventory.advice',
+      description: '846 inventory advice: the warehouse’s on-hand, counted into the hub',
+      defaultMapping:
+        '{"command": "stock.count", "input": {"locationCode": parties[role="warehouse"][0].id, "reasonCode": "CYCLE_COUNT", "lines": [lines[quantityKind="on_hand"].{"partNumber": item.partNumber, "quantity": quantity, "uom": uom}]}}',
+    },
+    {
+      messageType: 'inventory.adjustment',
+      description: '947 inventory adjustment advice',
+      defaultMapping:
+        'lines.{"command": "stock.adjust", "input": {"partNumber": item.partNumber, "locationCode": $$.parties[role="warehouse"][0].id, "quantity": quantity, "uom": uom, "reasonCode": reasonCode, "reference": "947 " & $$.adjustmentId}}',
+    },
+  ],
+  writes: [
+    {
+      messageType: 'warehouse.shipping_order',
+      description: '940 warehouse shipping order (outbound X12 writing arrives with outbound formats)',
+      defaultMapping: '{"key": key, "payload": payload}',
+    },
+  ],
+  async testConnection(cfg) {
+    const problems = [
+      await writableFolder(cfg.inbox),
+      cfg.outbox ? await writableFolder(cfg.outbox) : null,
+    ].filter(Boolean);
+    return problems.length === 0
+      ? { ok: true, detail: `folders ready: ${[cfg.inbox, cfg.outbox].filter(Boolean).join(', ')}` }
+      : { ok: false, detail: problems.join('; ') };
+  },
+};
