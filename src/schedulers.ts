@@ -18,6 +18,7 @@ const CHANGE_REQUEST_INTERVAL_MS = 30_000;
 const INBOX_INTERVAL_MS = 1_000;
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const RELAY_INTERVAL_MS = 250;
+const CONSUMER_SYNC_INTERVAL_MS = 5_000;
 /** A message younger than this is still being processed by the request that stored it. */
 const INBOX_GRACE_MS = 5_000;
 /** An import that made no progress for this long has lost its process (batches take seconds). */
@@ -49,6 +50,11 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
       .syncDrops()
       .catch((error: unknown) => hub.app.log.error({ err: error }, 'starting file drops failed'));
   void syncFiles();
+  // New or changed NATS and file flows get their consumers within seconds.
+  const syncTimer = setInterval(() => {
+    void syncNats().then(syncFiles);
+  }, CONSUMER_SYNC_INTERVAL_MS);
+  syncTimer.unref();
   let lastPurge = 0;
   const tick = async () => {
     const now = hub.clock.now();
@@ -61,8 +67,6 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
       new Date(now.getTime() - IMPORT_STALE_MS).toISOString(),
     );
     if (stale > 0) hub.app.log.warn({ stale }, 'imports without progress marked interrupted');
-    await syncNats();
-    await syncFiles();
     const tenants = await hub.store.db.selectFrom('tenants').select('id').execute();
     for (const tenant of tenants) {
       const applied = await runWork(hub.store, { ...hub.systemCtx(), tenantId: tenant.id }, (w) =>
@@ -138,6 +142,7 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
     clearInterval(timer);
     clearInterval(inboxTimer);
     clearInterval(relayTimer);
+    clearInterval(syncTimer);
     await nats.close();
     await files.close();
   };

@@ -7,6 +7,7 @@ import { registerImportCommands } from './import.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerReplayCommands } from './replay.command.js';
 import { registerServeCommand } from './serve.command.js';
+import { registerSimulateCommand } from './simulate.command.js';
 import { registerVerifyCommand } from './verify.command.js';
 
 export async function runCli(argv: string[]): Promise<void> {
@@ -24,5 +25,6 @@ export async function runCli(argv: string[]): Promise<void> {
   registerImportCommands(program);
   registerEdiCommand(program);
   registerReplayCommands(program);
+  registerSimulateCommand(program);
   await program.parseAsync(argv);
 }
