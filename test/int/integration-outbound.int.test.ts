@@ -289,4 +289,55 @@ describeEachStore('outbound delivery', (hub) => {
       'w-2',
     ]);
   });
+
+  it('holds a batch flow’s messages for its next scheduled tick, and refuses a schedule that is not cron', async () => {
+    const t = hub();
+    const suffix = uid();
+    const system = `ERP-BATCH-${suffix}`;
+    await t.api('POST', '/api/v1/integration/systems', {
+      body: { code: system, kind: 'erp', name: 'ERP', ownerTeam: 'ERP team' },
+    });
+    const mapping = await t.api('POST', '/api/v1/integration/mappings', {
+      body: {
+        code: `batch-${suffix}`,
+        expression: `{"flow": "batch-${suffix}", "ref": payload.lines[0].reference}`,
+      },
+    });
+    const flow = (schedule: string) => ({
+      code: `batch-${suffix}`,
+      systemCode: system,
+      entity: 'stock',
+      direction: 'outbound',
+      format: 'json',
+      transport: 'http',
+      mode: 'batch',
+      schedule,
+      mappingCode: `batch-${suffix}`,
+      mappingVersion: mapping.body.version,
+      webhookSecrets: [SECRET],
+      options: { url, events: ['inventory.stock_moved'] },
+    });
+    const bad = await t.api('POST', '/api/v1/integration/flows', { body: flow('every night') });
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect((await t.api('POST', '/api/v1/integration/flows', { body: flow('0 2 * * *') })).status).toBe(200);
+    const location = await makeLocation(t);
+    const part = await makePart(t);
+    await t.api('POST', '/api/v1/stock/movements', {
+      body: {
+        type: 'receipt',
+        partNumber: part.partNumber,
+        locationCode: location.code,
+        quantity: 1,
+        reference: 'nightly-1',
+      },
+    });
+    await routeOutbox(relayDeps(t));
+    await deliverDue(relayDeps(t));
+    const [delivery] = (await t.api('GET', `/api/v1/integration/deliveries?flow=batch-${suffix}`)).body.items;
+    const tonight = new Date();
+    tonight.setUTCHours(2, 0, 0, 0);
+    if (tonight.getTime() <= Date.now()) tonight.setUTCDate(tonight.getUTCDate() + 1);
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: tonight.toISOString() });
+    expect(erp.received.filter((r) => r.body.flow === `batch-${suffix}`)).toHaveLength(0);
+  });
 });

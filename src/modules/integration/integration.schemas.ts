@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { breakerConfigSchema, retryPolicySchema } from './delivery/index.js';
+import { breakerConfigSchema, isValidSchedule, retryPolicySchema } from './delivery/index.js';
 
 const code = z
   .string()
@@ -59,7 +59,13 @@ export const flowInputSchema = z
     format: z.enum(FLOW_FORMATS),
     transport: z.enum(FLOW_TRANSPORTS),
     mode: z.enum(FLOW_MODES).default('real_time'),
-    schedule: z.string().trim().max(100).optional().describe('cron, for batch flows'),
+    schedule: z
+      .string()
+      .trim()
+      .max(100)
+      .refine(isValidSchedule, 'not a cron expression (minute hour day month weekday, UTC)')
+      .optional()
+      .describe('cron (UTC), for batch flows: outbound messages wait for the next tick'),
     windows: z.array(windowSchema).max(20).default([]).describe('integration windows; empty means any time'),
     interfaceVersion: z.string().trim().min(1).max(40).default('1'),
     state: z.enum(FLOW_STATES).default('live'),

@@ -14,6 +14,7 @@ import {
   DEFAULT_RETRY_POLICY,
   initialBreakerState,
   type BreakerState,
+  nextScheduledAt,
   windowDecision,
 } from './delivery/index.js';
 import type { Flow } from './integration.schemas.js';
@@ -133,7 +134,8 @@ async function fanOut(
       mapping_version: mapping.version,
       status: failure ? 'dead' : 'pending',
       attempts: 0,
-      next_attempt_at: now,
+      // A batch flow with a schedule sends at its next tick; everything else at once.
+      next_attempt_at: dueAt(flow, now),
       claimed_at: null,
       last_error_code: failure?.code ?? null,
       last_error_detail: failure?.message ?? null,
@@ -142,6 +144,11 @@ async function fanOut(
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'flow_code', 'event_id']).doNothing())
     .execute();
+}
+
+function dueAt(flow: Flow, now: string): string {
+  if (flow.mode !== 'batch' || !flow.schedule) return now;
+  return nextScheduledAt(flow.schedule, new Date(now))?.toISOString() ?? now;
 }
 
 interface Claimed {

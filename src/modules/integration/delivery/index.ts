@@ -55,3 +55,4 @@ export {
   type ImpactSortable,
 } from './error-impact.js';
 export { windowDecision, type IntegrationWindow, type WindowDecision } from './windows.js';
+export { nextScheduledAt, isValidSchedule } from './schedule.js';
