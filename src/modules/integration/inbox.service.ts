@@ -69,6 +69,21 @@ export async function receiveInbound(
   });
 }
 
+/**
+ * What every transport does with a message it received: store it raw, then (unless it is a
+ * duplicate) map and apply it. The sender is acknowledged once this resolves.
+ */
+export async function acceptInbound(
+  store: Store,
+  ctx: Ctx,
+  flowCode: string,
+  envelope: InboundEnvelope,
+): Promise<ReceiveResult & { outcome: ProcessOutcome | null }> {
+  const received = await receiveInbound(store, ctx, flowCode, envelope);
+  const outcome = received.duplicate ? null : await processInbound(store, ctx, received.messageId);
+  return { ...received, outcome };
+}
+
 export interface ProcessOutcome {
   messageId: string;
   status: InboxStatus;

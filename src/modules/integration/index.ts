@@ -25,6 +25,7 @@ export {
 } from './systems.service.js';
 export {
   receiveInbound,
+  acceptInbound,
   processInbound,
   retryInbound,
   discardInbound,

@@ -10,14 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import { CONNECTORS, describeConnector, findConnector, testConnector } from '../../connectors/index.js';
 import { verifyWebhook } from '../../connectors/transports/webhook/index.js';
 import { findTenantByCode } from '../access/index.js';
-import {
-  discardInbound,
-  getInboxMessage,
-  listInbox,
-  processInbound,
-  receiveInbound,
-  retryInbound,
-} from './inbox.service.js';
+import { discardInbound, getInboxMessage, listInbox, acceptInbound, retryInbound } from './inbox.service.js';
 import { listIntegrationErrors } from './errors.service.js';
 import { listDeliveries, retryDelivery } from './outbound.service.js';
 import {
@@ -32,7 +25,6 @@ import {
   listFlows,
   listMappings,
   listSystems,
-  requireFlow,
   saveFlow,
   saveSystem,
   webhookSecrets,
@@ -205,7 +197,7 @@ export function registerIntegrationRoutes(
           typeof given === 'string' && given.length > 0
             ? given
             : `sha256:${sha256Hex(body.toString('utf8'))}`;
-        const received = await receiveInbound(deps.store, ctx, request.params.code, {
+        const accepted = await acceptInbound(deps.store, ctx, request.params.code, {
           transport: 'http',
           idempotencyKey: key,
           contentType: request.headers['content-type'] ?? 'application/octet-stream',
@@ -213,8 +205,7 @@ export function registerIntegrationRoutes(
           receivedAt: isoTimestamp(ctx.clock),
           meta: { requestId: request.id },
         });
-        const outcome = received.duplicate ? null : await processInbound(deps.store, ctx, received.messageId);
-        return reply.code(202).send({ ...received, outcome });
+        return reply.code(202).send(accepted);
       },
     );
 
@@ -272,8 +263,7 @@ export function registerIntegrationRoutes(
           ids: deps.ids,
           requestId: request.id,
         };
-        await requireFlow(deps.store.db, tenant.id, request.params.flow);
-        const received = await receiveInbound(deps.store, ctx, request.params.flow, {
+        const accepted = await acceptInbound(deps.store, ctx, request.params.flow, {
           transport: 'http',
           idempotencyKey: `webhook:${verified.id}`,
           contentType: request.headers['content-type'] ?? 'application/octet-stream',
@@ -285,8 +275,7 @@ export function registerIntegrationRoutes(
             requestId: request.id,
           },
         });
-        const outcome = received.duplicate ? null : await processInbound(deps.store, ctx, received.messageId);
-        return reply.code(202).send({ ...received, outcome });
+        return reply.code(202).send(accepted);
       },
     );
     done();

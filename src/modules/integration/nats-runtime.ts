@@ -9,9 +9,9 @@ import type { Deliver } from '../../connectors/transports/types.js';
 import type { Store } from '../../db/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { IdGenerator } from '../../platform/ids.js';
-import { effectiveState, processInbound, receiveInbound } from './inbox.service.js';
+import { acceptInbound } from './inbox.service.js';
+import { syncInboundListeners } from './inbound-listeners.js';
 import type { Flow } from './integration.schemas.js';
-import { listFlows } from './systems.service.js';
 
 export interface NatsRuntimeDeps {
   store: Store;
@@ -49,29 +49,19 @@ export function createNatsRuntime(deps: NatsRuntimeDeps) {
   };
 
   /** Starts consumers for inbound NATS flows that have none yet; stops those no longer live. */
-  async function syncConsumers(): Promise<void> {
-    const tenants = await deps.store.db.selectFrom('tenants').select(['id', 'code']).execute();
-    const wanted = new Set<string>();
-    for (const tenant of tenants) {
-      for (const flow of await listFlows(deps.store.db, tenant.id)) {
-        if (flow.direction !== 'inbound' || flow.transport !== 'nats') continue;
-        if (effectiveState(flow, deps.clock.now().toISOString()) === 'disabled') continue;
-        if (!flow.options.stream || !flow.options.subject) continue;
-        const key = `${tenant.id}|${flow.code}`;
-        wanted.add(key);
-        if (consumers.has(key)) continue;
-        const ctx = {
-          tenantId: tenant.id,
-          actor: { kind: 'system' as const, id: `nats:${flow.code}`, role: 'integration_admin' },
-          clock: deps.clock,
-          ids: deps.ids,
-        };
-        const consumer = await startNatsConsumer(
+  const syncConsumers = () =>
+    syncInboundListeners(
+      deps,
+      'nats',
+      consumers,
+      (flow) => Boolean(flow.options.stream && flow.options.subject),
+      (flow, ctx, tenantCode) =>
+        startNatsConsumer(
           {
             servers: deps.servers,
-            stream: flow.options.stream,
-            durable: `sparehub-${tenant.code}-${flow.code}`.replace(/[^A-Za-z0-9_-]/g, '_'),
-            filterSubject: flow.options.subject,
+            stream: flow.options.stream ?? '',
+            durable: `sparehub-${tenantCode}-${flow.code}`.replace(/[^A-Za-z0-9_-]/g, '_'),
+            filterSubject: flow.options.subject ?? '',
             name: `sparehub-${flow.code}`,
             onPoison: (envelope, error) => {
               deps.log.error(
@@ -80,22 +70,10 @@ export function createNatsRuntime(deps: NatsRuntimeDeps) {
               );
             },
           },
-          async (envelope) => {
-            const received = await receiveInbound(deps.store, ctx, flow.code, envelope);
-            if (!received.duplicate) await processInbound(deps.store, ctx, received.messageId);
-            return received;
-          },
+          (envelope) => acceptInbound(deps.store, ctx, flow.code, envelope),
           deps.log,
-        );
-        consumers.set(key, consumer);
-      }
-    }
-    for (const [key, consumer] of consumers)
-      if (!wanted.has(key)) {
-        await consumer.stop();
-        consumers.delete(key);
-      }
-  }
+        ),
+    );
 
   return {
     deliverFor,
