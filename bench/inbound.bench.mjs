@@ -11,13 +11,13 @@
 // Env: BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_NATS_MESSAGES (3000),
 //      BENCH_STORES ('sqlite,postgres'), BENCH_NATS_URL (nats://127.0.0.1:4222)
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
+import { signWebhook } from '../dist/connectors/transports/webhook/index.js';
 import {
   api,
   cleanupAll,
@@ -43,11 +43,6 @@ const RUN = `${process.pid}_${Date.now().toString(36)}`;
 const STREAM = `BENCH_IN_${RUN}`;
 const SUBJECT = `bench_in_${RUN}.msgs`;
 
-function sign(id, timestamp, body) {
-  const key = Buffer.from(SECRET.slice(6), 'base64');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-}
-
 let seq = 0;
 function webhookLoad(url, path, seconds) {
   return new Promise((resolve, reject) => {
@@ -64,17 +59,16 @@ function webhookLoad(url, path, seconds) {
             setupRequest: (req) => {
               seq += 1;
               const body = JSON.stringify({ n: seq, part: 'BENCH-IN-1', qty: 1 });
-              const id = `msg_${RUN}_${seq}`;
-              const ts = Math.floor(Date.now() / 1000);
+              const signed = signWebhook({
+                secret: SECRET,
+                id: `msg_${RUN}_${seq}`,
+                timestamp: Math.floor(Date.now() / 1000),
+                body,
+              });
               return {
                 ...req,
                 body,
-                headers: {
-                  'content-type': 'application/json',
-                  'webhook-id': id,
-                  'webhook-timestamp': String(ts),
-                  'webhook-signature': sign(id, ts, body),
-                },
+                headers: { 'content-type': 'application/json', ...signed },
               };
             },
           },

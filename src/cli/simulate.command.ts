@@ -1,12 +1,13 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { Command } from 'commander';
+import { signWebhook, verifyWebhook } from '../connectors/transports/webhook/index.js';
 
 /**
  * `sparehub simulate`: a simulated ERP, FSM and WMS that talk to a running hub only the way
@@ -73,14 +74,17 @@ async function simulate(opts: Options): Promise<void> {
   // The simulated ERP's webhook endpoint: verifies each signature and dedupes by webhook id.
   const erpSecret = `whsec_${randomBytes(24).toString('base64')}`;
   const received = new Set<string>();
-  const erp = await listen((id, ts, signature, body) => {
-    const expected = createHmac('sha256', Buffer.from(erpSecret.slice(6), 'base64'))
-      .update(`${id}.${ts}.${body}`)
-      .digest('base64');
-    if (!signature.split(' ').includes(`v1,${expected}`)) return 401;
-    if (!received.has(id)) {
-      received.add(id);
-      const event = JSON.parse(body) as { part?: string; quantity?: number; location?: string; ref?: string };
+  const erp = await listen((headers, rawBody) => {
+    const verified = verifyWebhook({ secrets: [erpSecret], headers, rawBody, now: Date.now() });
+    if (!verified.ok) return 401;
+    if (!received.has(verified.id)) {
+      received.add(verified.id);
+      const event = JSON.parse(rawBody.toString('utf8')) as {
+        part?: string;
+        quantity?: number;
+        location?: string;
+        ref?: string;
+      };
       console.log(
         `ERP  ← stock moved: ${event.part} ${event.quantity ?? ''} at ${event.location ?? '?'} (${event.ref ?? ''})`,
       );
@@ -104,19 +108,15 @@ async function simulate(opts: Options): Promise<void> {
   let round = 0;
   const webhook = async (flow: string, secret: string, payload: unknown) => {
     const body = JSON.stringify(payload);
-    const id = `msg_${randomBytes(8).toString('hex')}`;
-    const ts = Math.floor(Date.now() / 1000);
-    const sig = createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
-      .update(`${id}.${ts}.${body}`)
-      .digest('base64');
+    const signed = signWebhook({
+      secret,
+      id: `msg_${randomBytes(8).toString('hex')}`,
+      timestamp: Math.floor(Date.now() / 1000),
+      body,
+    });
     const res = await fetch(`${opts.hub}/webhooks/${opts.tenant}/${flow}`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(ts),
-        'webhook-signature': `v1,${sig}`,
-      },
+      headers: { 'content-type': 'application/json', ...signed },
       body,
     });
     const answer = (await res.json()) as {
@@ -302,19 +302,13 @@ async function register(
 }
 
 function listen(
-  handle: (id: string, ts: string, signature: string, body: string) => number,
+  handle: (headers: IncomingHttpHeaders, rawBody: Buffer) => number,
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const status = handle(
-        String(req.headers['webhook-id']),
-        String(req.headers['webhook-timestamp']),
-        String(req.headers['webhook-signature']),
-        Buffer.concat(chunks).toString('utf8'),
-      );
-      res.writeHead(status).end();
+      res.writeHead(handle(req.headers, Buffer.concat(chunks))).end();
     });
   });
   return new Promise((resolveListen) =>

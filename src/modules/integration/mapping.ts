@@ -43,15 +43,16 @@ export function cachedMapping(key: string, expression: string): Expression {
 }
 
 /**
- * Runs a mapping over one message and returns the commands it asks for. Anything else
- * (an error in the expression, a wrong shape, too slow or too deep) is MAPPING_FAILED.
+ * Evaluates a mapping and returns its output as plain JSON (JSONata sequences carry a
+ * non-enumerable marker), or null when it evaluates to nothing. A failure, a timeout or too
+ * deep a recursion is MAPPING_FAILED.
  */
-export async function evaluateMapping(expression: Expression, message: unknown): Promise<MappedCommand[]> {
+async function runMapping(expression: Expression, input: unknown): Promise<unknown> {
   let output: unknown;
   try {
-    output = (await expression.evaluate(message)) as unknown;
+    output = (await expression.evaluate(input)) as unknown;
   } catch (error) {
-    const e = error as { message?: string; code?: string; value?: unknown };
+    const e = error as { message?: string; code?: string };
     const why =
       e.code === 'D1012'
         ? `it ran longer than ${MAX_MS} ms`
@@ -60,11 +61,19 @@ export async function evaluateMapping(expression: Expression, message: unknown):
           : (e.message ?? e.code ?? String(error));
     throw new AppError('MAPPING_FAILED', `The mapping failed: ${why}`);
   }
-  if (output === undefined || output === null) return [];
+  return output === undefined || output === null ? null : (JSON.parse(JSON.stringify(output)) as unknown);
+}
+
+/**
+ * Runs a mapping over one message and returns the commands it asks for. Anything else
+ * (an error in the expression, a wrong shape, too slow or too deep) is MAPPING_FAILED.
+ */
+export async function evaluateMapping(expression: Expression, message: unknown): Promise<MappedCommand[]> {
+  const output = await runMapping(expression, message);
+  if (output === null) return [];
   const list = Array.isArray(output) ? (output as unknown[]) : [output];
   return list.map((item, i) => {
-    // JSONata sequences carry a non-enumerable marker; plain JSON is what commands take.
-    const parsed = mappedCommandSchema.safeParse(JSON.parse(JSON.stringify(item)) as unknown);
+    const parsed = mappedCommandSchema.safeParse(item);
     if (!parsed.success)
       throw new AppError(
         'MAPPING_FAILED',
@@ -78,14 +87,6 @@ export async function evaluateMapping(expression: Expression, message: unknown):
  * Runs an outbound mapping over a domain event and returns the body to send: any JSON, or
  * null when the mapping filters the event out (it evaluates to nothing).
  */
-export async function evaluateOutbound(expression: Expression, event: unknown): Promise<unknown> {
-  let output: unknown;
-  try {
-    output = (await expression.evaluate(event)) as unknown;
-  } catch (error) {
-    const e = error as { message?: string; code?: string };
-    throw new AppError('MAPPING_FAILED', `The mapping failed: ${e.message ?? e.code ?? String(error)}`);
-  }
-  if (output === undefined || output === null) return null;
-  return JSON.parse(JSON.stringify(output)) as unknown;
+export function evaluateOutbound(expression: Expression, event: unknown): Promise<unknown> {
+  return runMapping(expression, event);
 }

@@ -1,6 +1,6 @@
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import type { Store } from '../../../db/index.js';
+import type { Database, Store } from '../../../db/index.js';
 import { runWork, type Reader } from '../../../kernel/index.js';
 import { isoTimestamp } from '../../../platform/clock.js';
 import { actorLabel, type Ctx } from '../../../platform/context.js';
@@ -30,26 +30,7 @@ export interface ImportJob {
   finishedAt: string | null;
 }
 
-type JobRow = {
-  id: string;
-  kind: string;
-  state: string;
-  file_name: string | null;
-  mapping: string | null;
-  bytes_read: number;
-  rows: number;
-  created: number;
-  unchanged: number;
-  rejected: number;
-  conflicts: number;
-  batches: number;
-  error_code: string | null;
-  error_detail: string | null;
-  created_by: string;
-  started_at: string;
-  updated_at: string;
-  finished_at: string | null;
-};
+type JobRow = Database['import_jobs'];
 
 function toJob(row: JobRow): ImportJob {
   return {
