@@ -7,21 +7,15 @@
  *
  * Set E2E_SEED to replay a schedule (the seed is in the suite name).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgUrl } from '../support/each-store.js';
+import { expect, it } from 'vitest';
 import {
   call,
-  createFreshPgDatabase,
   runVerify,
   seededRandom,
   startHub,
-  stopAllHubs,
+  describeEachHubStore,
   stopHub,
-  type FreshPgDatabase,
   type HubProcess,
   type StoreTarget,
   type VerifyResult,
@@ -347,32 +341,4 @@ function crashSuite(name: string, target: () => StoreTarget): void {
   }, 150_000);
 }
 
-afterAll(async () => {
-  await stopAllHubs();
-});
-
-describe(`crash recovery under SIGKILL with idempotent retries (seed ${SEED})`, () => {
-  describe('sqlite: the same data directory across restarts', () => {
-    let dataDir: string | undefined;
-    beforeAll(() => {
-      dataDir = mkdtempSync(join(tmpdir(), 'sparehub-e2e-crash-'));
-    });
-    afterAll(async () => {
-      await stopAllHubs();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    });
-    crashSuite('sqlite', () => ({ dataDir: dataDir! }));
-  });
-
-  (pgUrl() ? describe : describe.skip)('postgres: a fresh database across restarts', () => {
-    let db: FreshPgDatabase | undefined;
-    beforeAll(async () => {
-      db = await createFreshPgDatabase('crash');
-    });
-    afterAll(async () => {
-      await stopAllHubs();
-      await db?.drop();
-    });
-    crashSuite('postgres', () => ({ databaseUrl: db!.url }));
-  });
-});
+describeEachHubStore(`crash recovery under SIGKILL with idempotent retries (seed ${SEED})`, crashSuite);

@@ -8,22 +8,16 @@
  *
  * Set E2E_SEED to replay a schedule (the seed is in the suite name).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgUrl } from '../support/each-store.js';
+import { expect, it } from 'vitest';
 import {
   call,
-  createFreshPgDatabase,
   E2E_ADMIN_KEY,
   runVerify,
   seededRandom,
   startHub,
-  stopAllHubs,
+  describeEachHubStore,
   stopHub,
-  type FreshPgDatabase,
   type HubProcess,
   type StoreTarget,
 } from '../support/hub-process.js';
@@ -165,25 +159,4 @@ function crashSuite(name: string, target: () => StoreTarget) {
   });
 }
 
-afterAll(async () => {
-  await stopAllHubs();
-});
-
-describe(`inbound messages under SIGKILL (seed ${SEED})`, () => {
-  describe('sqlite', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sparehub-e2e-inbound-'));
-    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-    crashSuite('sqlite', () => ({ dataDir }));
-  });
-  (pgUrl() ? describe : describe.skip)('postgres', () => {
-    let db: FreshPgDatabase | undefined;
-    beforeAll(async () => {
-      db = await createFreshPgDatabase('inbound');
-    });
-    afterAll(async () => {
-      await stopAllHubs();
-      await db?.drop();
-    });
-    crashSuite('postgres', () => ({ databaseUrl: db!.url }));
-  });
-});
+describeEachHubStore(`inbound messages under SIGKILL (seed ${SEED})`, crashSuite);

@@ -8,21 +8,15 @@
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgUrl } from '../support/each-store.js';
+import { expect, it } from 'vitest';
 import {
   call,
-  createFreshPgDatabase,
   seededRandom,
   startHub,
-  stopAllHubs,
+  describeEachHubStore,
   stopHub,
-  type FreshPgDatabase,
   type HubProcess,
   type StoreTarget,
 } from '../support/hub-process.js';
@@ -168,25 +162,4 @@ function suite(name: string, target: () => StoreTarget) {
   });
 }
 
-afterAll(async () => {
-  await stopAllHubs();
-});
-
-describe(`outbound delivery under SIGKILL (seed ${SEED})`, () => {
-  describe('sqlite', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sparehub-e2e-outbound-'));
-    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-    suite('sqlite', () => ({ dataDir }));
-  });
-  (pgUrl() ? describe : describe.skip)('postgres', () => {
-    let db: FreshPgDatabase | undefined;
-    beforeAll(async () => {
-      db = await createFreshPgDatabase('outbound');
-    });
-    afterAll(async () => {
-      await stopAllHubs();
-      await db?.drop();
-    });
-    suite('postgres', () => ({ databaseUrl: db!.url }));
-  });
-});
+describeEachHubStore(`outbound delivery under SIGKILL (seed ${SEED})`, suite);

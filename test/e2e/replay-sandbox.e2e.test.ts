@@ -4,20 +4,14 @@
  * changes, production does not), with the differences printed entity by entity.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgUrl } from '../support/each-store.js';
+import { expect, it } from 'vitest';
 import {
   call,
   CLI,
-  createFreshPgDatabase,
   E2E_ADMIN_KEY,
   startHub,
-  stopAllHubs,
+  describeEachHubStore,
   stopHub,
-  type FreshPgDatabase,
   type StoreTarget,
 } from '../support/hub-process.js';
 
@@ -138,25 +132,4 @@ function suite(name: string, target: () => StoreTarget) {
   });
 }
 
-afterAll(async () => {
-  await stopAllHubs();
-});
-
-describe('replay and sandboxes', () => {
-  describe('sqlite', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sparehub-e2e-replay-'));
-    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-    suite('sqlite', () => ({ dataDir }));
-  });
-  (pgUrl() ? describe : describe.skip)('postgres', () => {
-    let db: FreshPgDatabase | undefined;
-    beforeAll(async () => {
-      db = await createFreshPgDatabase('replay');
-    });
-    afterAll(async () => {
-      await stopAllHubs();
-      await db?.drop();
-    });
-    suite('postgres', () => ({ databaseUrl: db!.url }));
-  });
-});
+describeEachHubStore('replay and sandboxes', suite);

@@ -7,8 +7,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { pgUrl } from './each-store.js';
 
 export const CLI = fileURLToPath(new URL('../../bin/sparehub.js', import.meta.url));
 
@@ -265,4 +270,39 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Runs an end-to-end suite once per store its hub processes will share: a fresh SQLite data
+ * directory, and a fresh PostgreSQL database when this run has PostgreSQL (always in CI).
+ * `target()` is only valid inside tests, once the store exists.
+ */
+export function describeEachHubStore(
+  name: string,
+  suite: (store: 'sqlite' | 'postgres', target: () => StoreTarget) => void,
+): void {
+  describe(name, () => {
+    afterAll(async () => {
+      await stopAllHubs();
+    });
+    describe('sqlite', () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'sparehub-e2e-'));
+      afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+      suite('sqlite', () => ({ dataDir }));
+    });
+    (pgUrl() ? describe : describe.skip)('postgres', () => {
+      let db: FreshPgDatabase | undefined;
+      beforeAll(async () => {
+        db = await createFreshPgDatabase('e2e');
+      });
+      afterAll(async () => {
+        await stopAllHubs();
+        await db?.drop();
+      });
+      suite('postgres', () => {
+        if (!db) throw new Error('the PostgreSQL database is not created yet');
+        return { databaseUrl: db.url };
+      });
+    });
+  });
 }
