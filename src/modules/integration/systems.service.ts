@@ -233,34 +233,33 @@ export async function saveFlow(w: Work, raw: unknown): Promise<Flow> {
   return after;
 }
 
+/** Flows with whether each has a webhook secret, in one query (the secrets themselves stay out). */
+function flowsQuery(db: Db, tenantId: string) {
+  return db
+    .selectFrom('integration_flows as f')
+    .selectAll('f')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('integration_flow_secrets as s')
+            .select('s.flow_code')
+            .whereRef('s.tenant_id', '=', 'f.tenant_id')
+            .whereRef('s.flow_code', '=', 'f.code'),
+        )
+        .as('has_secret'),
+    )
+    .where('f.tenant_id', '=', tenantId);
+}
+
 export async function listFlows(db: Db, tenantId: string): Promise<Flow[]> {
-  const rows = await db
-    .selectFrom('integration_flows')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .orderBy('code')
-    .execute();
-  const secrets = new Set(
-    (
-      await db
-        .selectFrom('integration_flow_secrets')
-        .select('flow_code')
-        .where('tenant_id', '=', tenantId)
-        .execute()
-    ).map((r) => r.flow_code),
-  );
-  return rows.map((row) => toFlow(row, secrets.has(row.code)));
+  const rows = await flowsQuery(db, tenantId).orderBy('f.code').execute();
+  return rows.map((row) => toFlow(row, Boolean(row.has_secret)));
 }
 
 async function findFlow(db: Db, tenantId: string, code: string): Promise<Flow | null> {
-  const row = await db
-    .selectFrom('integration_flows')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('code', '=', code)
-    .executeTakeFirst();
-  if (!row) return null;
-  return toFlow(row, (await webhookSecrets(db, tenantId, code)).length > 0);
+  const row = await flowsQuery(db, tenantId).where('f.code', '=', code).executeTakeFirst();
+  return row ? toFlow(row, Boolean(row.has_secret)) : null;
 }
 
 export async function requireFlow(db: Db, tenantId: string, code: string): Promise<Flow> {
