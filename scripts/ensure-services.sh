@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests talk to are up on this machine, starting them with the
-# machine's usual commands when they are down. PostgreSQL is required; NATS is started when
-# installed (the integration runtime's tests use it).
+# machine's usual commands when they are down. PostgreSQL and NATS with JetStream are both
+# required: the integration runtime's tests use a real NATS server (under CI=true they fail
+# rather than skip without one).
 set -uo pipefail
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -22,13 +23,18 @@ echo "PostgreSQL: up on 127.0.0.1:5432"
 command -v pgbench >/dev/null 2>&1 || echo "note: pgbench is not installed (only the benchmarks need it)"
 
 if ! port_open 4222; then
+  if [ ! -x /usr/sbin/nats-server ] && command -v apt-get >/dev/null 2>&1; then
+    echo "nats-server is not installed: installing Debian's package"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nats-server >/dev/null || true
+  fi
   if [ -x /usr/sbin/nats-server ]; then
     echo "NATS is down: starting it"
+    mkdir -p /var/lib/nats-server
     start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
-    wait_port 4222 || echo "warning: NATS did not start on 127.0.0.1:4222" >&2
+    wait_port 4222 || { echo "NATS did not start on 127.0.0.1:4222" >&2; exit 1; }
   else
-    echo "note: nats-server is not installed; nothing in the suite needs it yet"
+    echo "NATS with JetStream is needed on 127.0.0.1:4222 and could not be installed" >&2
+    exit 1
   fi
-else
-  echo "NATS: up on 127.0.0.1:4222"
 fi
+echo "NATS: up on 127.0.0.1:4222"
