@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NORMALIZATION, normalizeNumber } from './normalization.js';
+import { DEFAULT_NORMALIZATION, normalizeNumber, numberNormalizer } from './normalization.js';
 import { checkNewLink, interchangeableWith, resolveCurrent, type SupersessionLink } from './supersession.js';
 import { applyFactor, conversionFactor, type Conversion } from './uom.js';
 
@@ -28,6 +28,20 @@ describe('normalizeNumber', () => {
       fc.property(fc.string({ maxLength: 20 }), rules, (raw, r) => {
         const once = normalizeNumber(raw, r).value;
         expect(normalizeNumber(once, r).value).toBe(once);
+      }),
+    );
+  });
+
+  it('gives the bulk normalizer the same value as normalizeNumber (property)', () => {
+    const rules = fc.record({
+      case: fc.constantFrom('upper' as const, 'lower' as const, 'preserve' as const),
+      stripCharacters: fc.constantFrom('', ' -', ' -./_', 'é/'),
+      stripLeadingZeros: fc.boolean(),
+      removePrefixes: fc.constantFrom([] as string[], ['BC'], ['mat', 'MAT-', 'x']),
+    });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20, unit: 'grapheme-composite' }), rules, (raw, r) => {
+        expect(numberNormalizer(r)(raw)).toBe(normalizeNumber(raw, r).value);
       }),
     );
   });

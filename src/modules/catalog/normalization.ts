@@ -29,33 +29,65 @@ export interface Normalized {
 
 export function normalizeNumber(raw: string, rules: NormalizationRules): Normalized {
   const steps: string[] = [];
+  const value = applyRules(raw, compileRules(rules), steps);
+  return { value, steps };
+}
+
+/**
+ * The value half of normalizeNumber with the rules prepared once, for bulk paths that
+ * normalize many numbers of one scheme and need no explanation of the steps.
+ */
+export function numberNormalizer(rules: NormalizationRules): (raw: string) => string {
+  const compiled = compileRules(rules);
+  return (raw) => applyRules(raw, compiled, null);
+}
+
+interface CompiledRules {
+  case: NormalizationRules['case'];
+  /** Folded like the number, longest first. */
+  prefixes: string[];
+  strip: Set<string> | null;
+  stripLeadingZeros: boolean;
+}
+
+function compileRules(rules: NormalizationRules): CompiledRules {
+  return {
+    case: rules.case,
+    prefixes: [...rules.removePrefixes]
+      .map((p) => (rules.case === 'upper' ? p.toUpperCase() : rules.case === 'lower' ? p.toLowerCase() : p))
+      .sort((a, b) => b.length - a.length),
+    strip: rules.stripCharacters ? new Set(rules.stripCharacters) : null,
+    stripLeadingZeros: rules.stripLeadingZeros,
+  };
+}
+
+/** One implementation for both entry points; `steps` is null when nobody reads them. */
+function applyRules(raw: string, rules: CompiledRules, steps: string[] | null): string {
   let value = raw.trim();
-  if (value !== raw) steps.push('trimmed');
+  if (value !== raw) steps?.push('trimmed');
   if (rules.case !== 'preserve') {
     const folded = rules.case === 'upper' ? value.toUpperCase() : value.toLowerCase();
-    if (folded !== value) steps.push(`case folded to ${rules.case}`);
+    if (folded !== value) steps?.push(`case folded to ${rules.case}`);
     value = folded;
   }
-  const prefixes = [...rules.removePrefixes]
-    .map((p) => (rules.case === 'upper' ? p.toUpperCase() : rules.case === 'lower' ? p.toLowerCase() : p))
-    .sort((a, b) => b.length - a.length);
-  for (const prefix of prefixes) {
+  for (const prefix of rules.prefixes) {
     if (prefix && value.startsWith(prefix) && value.length > prefix.length) {
       value = value.slice(prefix.length);
-      steps.push(`prefix '${prefix}' removed`);
+      steps?.push(`prefix '${prefix}' removed`);
       break;
     }
   }
-  if (rules.stripCharacters) {
-    const strip = new Set(rules.stripCharacters);
-    const kept = [...value].filter((c) => !strip.has(c)).join('');
-    if (kept !== value) steps.push('separators removed');
+  if (rules.strip) {
+    // By code point, as the set was built from the string's code points.
+    let kept = '';
+    for (const c of value) if (!rules.strip.has(c)) kept += c;
+    if (kept !== value) steps?.push('separators removed');
     value = kept;
   }
   if (rules.stripLeadingZeros) {
     const unpadded = value.replace(/^0+(?=.)/, '');
-    if (unpadded !== value) steps.push('leading zeros removed');
+    if (unpadded !== value) steps?.push('leading zeros removed');
     value = unpadded;
   }
-  return { value, steps };
+  return value;
 }

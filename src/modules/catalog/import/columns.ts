@@ -23,15 +23,22 @@ export function parseColumnMapping(
   return mapping;
 }
 
-/** Picks the mapped fields out of a CSV record; empty cells are left out so defaults apply. */
-export function mapRecord(
-  record: Record<string, string>,
+/**
+ * Picks the mapped fields out of a CSV record; empty cells are left out so defaults apply.
+ * The mapping is turned into a list once, as this runs for every row of a file.
+ */
+export function columnPicker(
   mapping: Record<string, string>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [field, header] of Object.entries(mapping)) {
-    const value = record[header];
-    if (value !== undefined && value.trim() !== '') out[field] = value.trim();
-  }
-  return out;
+): (record: Record<string, string>) => Record<string, string> {
+  const pairs = Object.entries(mapping);
+  return (record) => {
+    const out: Record<string, string> = {};
+    for (const [field, header] of pairs) {
+      const value = record[header];
+      if (value === undefined) continue;
+      const trimmed = value.trim();
+      if (trimmed !== '') out[field] = trimmed;
+    }
+    return out;
+  };
 }

@@ -1,16 +1,18 @@
 import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
+import type { Insertable } from 'kysely';
 import { z } from 'zod';
-import type { Store } from '../../../db/index.js';
+import type { PartXrefsTable, PartsTable, Store, XrefConflictsTable } from '../../../db/index.js';
 import { runWork, type Work } from '../../../kernel/index.js';
 import { isoTimestamp } from '../../../platform/clock.js';
 import type { Ctx } from '../../../platform/context.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
 import { createPartSchema, defaultWholeUnits, partNumberSchema } from '../catalog.schemas.js';
-import { normalizeNumber } from '../normalization.js';
+import { numberNormalizer } from '../normalization.js';
 import type { Scheme } from '../references.schemas.js';
 import { INTERNAL_SCHEME, listSchemes } from '../xrefs.service.js';
-import { mapRecord, parseColumnMapping } from './columns.js';
+import { insertRows, inLists } from './bulk-statements.js';
+import { columnPicker, parseColumnMapping } from './columns.js';
 
 export const IMPORT_KINDS = ['parts', 'xrefs'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -63,6 +65,13 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+const xrefRowSchema = z.object({
+  partNumber: partNumberSchema,
+  scheme: z.string().min(1),
+  number: z.string().min(1).max(80),
+  source: z.string().max(60).default('import'),
+});
+
 const booleanCell = z
   .enum(['true', 'false', 'yes', 'no', '1', '0', 'TRUE', 'FALSE', 'Y', 'N', 'y', 'n'])
   .transform((v) => ['true', 'yes', '1', 'TRUE', 'Y', 'y'].includes(v));
@@ -79,7 +88,7 @@ export async function importCsv(
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const started = Date.now();
-  const mapping = parseColumnMapping(options.mapping, FIELDS[options.kind]);
+  const pick = columnPicker(parseColumnMapping(options.mapping, FIELDS[options.kind]));
   const batchSize = options.batchSize ?? 2000;
   const summary: ImportSummary = {
     kind: options.kind,
@@ -113,10 +122,13 @@ export async function importCsv(
   // end the parse with that error rather than leave it waiting for more input.
   source.once('error', (error) => parser.destroy(error));
   const seen = new Map<string, number>();
-  const schemes =
-    options.kind === 'xrefs'
-      ? new Map((await listSchemes(store.db, ctx.tenantId)).map((s) => [s.code, s]))
-      : new Map<string, Scheme>();
+  // Schemes are read once per import, each with its rules prepared for many numbers.
+  const schemes = new Map<string, ImportScheme>();
+  if (options.kind === 'xrefs') {
+    for (const scheme of await listSchemes(store.db, ctx.tenantId)) {
+      schemes.set(scheme.code, { scheme, normalize: numberNormalizer(scheme.rules) });
+    }
+  }
   let batch: Row[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -136,26 +148,19 @@ export async function importCsv(
       line: number;
     }>) {
       summary.rows += 1;
-      const row: Row = {
-        line: item.line,
-        record: item.record,
-        fields: mapRecord(item.record, mapping),
-      };
-      // A key seen earlier in the same file is a duplicate, reported against its first line.
-      const key =
-        options.kind === 'parts'
-          ? (row.fields.partNumber ?? '')
-          : `${row.fields.scheme ?? ''}|${row.fields.number ?? ''}|${row.fields.partNumber ?? ''}`;
-      const first = key ? seen.get(key) : undefined;
-      if (first !== undefined) {
-        reject(
-          row,
-          'DUPLICATE_ROW',
-          `same ${options.kind === 'parts' ? 'part number' : 'cross-reference'} as line ${first}`,
-        );
-        continue;
+      const row: Row = { line: item.line, record: item.record, fields: pick(item.record) };
+      // A part number seen earlier in the same file is a duplicate, reported against its
+      // first line. Cross-references need no such check: a repeated one finds itself as the
+      // owner of its number and counts as unchanged.
+      const key = options.kind === 'parts' ? row.fields.partNumber : undefined;
+      if (key) {
+        const first = seen.get(key);
+        if (first !== undefined) {
+          reject(row, 'DUPLICATE_ROW', `same part number as line ${first}`);
+          continue;
+        }
+        seen.set(key, row.line);
       }
-      if (key && options.kind === 'parts') seen.set(key, row.line);
       batch.push(row);
       if (batch.length >= batchSize) await flush();
     }
@@ -190,22 +195,22 @@ async function importParts(
     valid.push({ row, part: parsed.data });
   }
   if (valid.length === 0) return;
-  const existing = new Map(
-    (
-      await w.trx
-        .selectFrom('parts')
-        .select(['part_number', 'description', 'base_uom', 'whole_units', 'tracking'])
-        .where('tenant_id', '=', w.ctx.tenantId)
-        .where(
-          'part_number',
-          'in',
-          valid.map((v) => v.part.partNumber),
-        )
-        .execute()
-    ).map((p) => [p.part_number, p]),
-  );
+  // The batch's parts already in the master, in a few set-based reads rather than per row.
+  const existing = new Map<
+    string,
+    { description: string; base_uom: string; whole_units: number; tracking: string }
+  >();
+  for (const list of inLists(valid.map((v) => v.part.partNumber))) {
+    const found = await w.trx
+      .selectFrom('parts')
+      .select(['part_number', 'description', 'base_uom', 'whole_units', 'tracking'])
+      .where('tenant_id', '=', w.ctx.tenantId)
+      .where('part_number', 'in', list)
+      .execute();
+    for (const p of found) existing.set(p.part_number, p);
+  }
   const now = isoTimestamp(w.ctx.clock);
-  const inserts = [];
+  const inserts: Array<Insertable<PartsTable>> = [];
   for (const { row, part } of valid) {
     const whole = (part.wholeUnits ?? defaultWholeUnits(part.baseUom)) ? 1 : 0;
     const prior = existing.get(part.partNumber);
@@ -236,11 +241,7 @@ async function importParts(
       updated_at: now,
     });
   }
-  for (let i = 0; i < inserts.length; i += 500)
-    await w.trx
-      .insertInto('parts')
-      .values(inserts.slice(i, i + 500))
-      .execute();
+  await insertRows(w, 'parts', inserts);
   summary.created += inserts.length;
   if (inserts.length > 0) {
     // One audit record and one event per batch, listing every part: the batch is the change.
@@ -266,19 +267,19 @@ async function importParts(
   }
 }
 
+/** A numbering scheme with its normalization prepared once per import. */
+interface ImportScheme {
+  scheme: Scheme;
+  normalize: (raw: string) => string;
+}
+
 async function importXrefs(
   w: Work,
   rows: Row[],
-  schemes: Map<string, Scheme>,
+  schemes: Map<string, ImportScheme>,
   reject: (row: Row, code: string, reason: string) => void,
   summary: ImportSummary,
 ): Promise<void> {
-  const rowSchema = z.object({
-    partNumber: partNumberSchema,
-    scheme: z.string().min(1),
-    number: z.string().min(1).max(80),
-    source: z.string().max(60).default('import'),
-  });
   const candidates: Array<{
     row: Row;
     partNumber: string;
@@ -288,62 +289,68 @@ async function importXrefs(
     source: string;
   }> = [];
   for (const row of rows) {
-    const parsed = rowSchema.safeParse(row.fields);
+    const parsed = xrefRowSchema.safeParse(row.fields);
     if (!parsed.success) {
       reject(row, 'VALIDATION_FAILED', describeIssues(parsed.error));
       continue;
     }
-    const scheme = schemes.get(parsed.data.scheme);
-    if (!scheme || scheme.code === INTERNAL_SCHEME.code) {
+    const known = schemes.get(parsed.data.scheme);
+    if (!known || known.scheme.code === INTERNAL_SCHEME.code) {
       reject(row, 'SCHEME_NOT_FOUND', `no numbering scheme '${parsed.data.scheme}'`);
       continue;
     }
-    const normalized = normalizeNumber(parsed.data.number, scheme.rules).value;
+    const normalized = known.normalize(parsed.data.number);
     if (!normalized) {
       reject(
         row,
         'VALIDATION_FAILED',
-        `'${parsed.data.number}' normalizes to nothing in scheme ${scheme.code}`,
+        `'${parsed.data.number}' normalizes to nothing in scheme ${known.scheme.code}`,
       );
       continue;
     }
     candidates.push({
       row,
       partNumber: parsed.data.partNumber,
-      scheme,
+      scheme: known.scheme,
       raw: parsed.data.number,
       normalized,
       source: parsed.data.source,
     });
   }
   if (candidates.length === 0) return;
-  const partIds = new Map(
-    (
-      await w.trx
-        .selectFrom('parts')
-        .select(['id', 'part_number'])
-        .where('tenant_id', '=', w.ctx.tenantId)
-        .where('part_number', 'in', [...new Set(candidates.map((c) => c.partNumber))])
-        .execute()
-    ).map((p) => [p.part_number, p.id]),
-  );
+  // Set-based reads for the whole batch: the parts it names, and who owns its numbers now.
+  const partIds = new Map<string, string>();
+  for (const list of inLists([...new Set(candidates.map((c) => c.partNumber))])) {
+    const found = await w.trx
+      .selectFrom('parts')
+      .select(['id', 'part_number'])
+      .where('tenant_id', '=', w.ctx.tenantId)
+      .where('part_number', 'in', list)
+      .execute();
+    for (const p of found) partIds.set(p.part_number, p.id);
+  }
+  const numbersByScheme = new Map<string, Set<string>>();
+  for (const c of candidates) {
+    let numbers = numbersByScheme.get(c.scheme.code);
+    if (!numbers) numbersByScheme.set(c.scheme.code, (numbers = new Set()));
+    numbers.add(c.normalized);
+  }
   const owners = new Map<string, string>();
-  for (const code of new Set(candidates.map((c) => c.scheme.code))) {
-    const numbers = [...new Set(candidates.filter((c) => c.scheme.code === code).map((c) => c.normalized))];
-    for (let i = 0; i < numbers.length; i += 500) {
+  for (const [code, numbers] of numbersByScheme) {
+    for (const list of inLists([...numbers])) {
       const found = await w.trx
         .selectFrom('part_xrefs')
         .select(['number_normalized', 'part_id'])
         .where('tenant_id', '=', w.ctx.tenantId)
         .where('scheme_code', '=', code)
-        .where('number_normalized', 'in', numbers.slice(i, i + 500))
+        .where('number_normalized', 'in', list)
         .execute();
       for (const f of found) owners.set(`${code}|${f.number_normalized}`, f.part_id);
     }
   }
   const now = isoTimestamp(w.ctx.clock);
-  const inserts = [];
-  const conflicts = [];
+  const inserts: Array<Insertable<PartXrefsTable>> = [];
+  const conflicts: Array<Insertable<XrefConflictsTable> & { id: string }> = [];
   for (const c of candidates) {
     const partId = partIds.get(c.partNumber);
     if (!partId) {
@@ -378,6 +385,7 @@ async function importXrefs(
       );
       continue;
     }
+    // Later rows of this batch with the same number now meet this one as its owner.
     owners.set(key, partId);
     inserts.push({
       tenant_id: w.ctx.tenantId,
@@ -389,16 +397,8 @@ async function importXrefs(
       created_at: now,
     });
   }
-  for (let i = 0; i < inserts.length; i += 500)
-    await w.trx
-      .insertInto('part_xrefs')
-      .values(inserts.slice(i, i + 500))
-      .execute();
-  for (let i = 0; i < conflicts.length; i += 500)
-    await w.trx
-      .insertInto('xref_conflicts')
-      .values(conflicts.slice(i, i + 500))
-      .execute();
+  await insertRows(w, 'part_xrefs', inserts);
+  await insertRows(w, 'xref_conflicts', conflicts);
   summary.created += inserts.length;
   summary.conflicts += conflicts.length;
   if (inserts.length > 0 || conflicts.length > 0) {
