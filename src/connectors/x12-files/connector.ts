@@ -53,9 +53,11 @@ export const x12FilesConnector: ConnectorDeclaration<typeof config, typeof secre
   ],
   writes: [
     {
-      messageType: 'warehouse.shipping_order',
-      description: '940 warehouse shipping order (outbound X12 writing arrives with outbound formats)',
-      defaultMapping: '{"key": key, "payload": payload}',
+      messageType: 'inventory.stock_reserved',
+      description:
+        'a reservation at the 3PL’s warehouse becomes a 940 warehouse shipping order: pick and ship it',
+      defaultMapping:
+        '{"type": "warehouse.shipping_order", "orderId": payload.reservation.id, "parties": [{"role": "warehouse", "id": payload.reservation.locationCode}], "lines": [{"lineNumber": "1", "item": {"partNumber": payload.reservation.partNumber}, "quantity": payload.reservation.quantity, "uom": payload.uom}]}',
     },
   ],
   async testConnection(cfg) {

@@ -17,8 +17,9 @@ import {
   nextScheduledAt,
   windowDecision,
 } from './delivery/index.js';
-import type { Flow } from './integration.schemas.js';
+import type { Flow, Mapping } from './integration.schemas.js';
 import { cachedMapping, evaluateOutbound } from './mapping.js';
+import { renderX12, type RenderedBody } from './outbound-x12.js';
 import { listFlows, requireMapping, webhookSecrets } from './systems.service.js';
 
 /** How a flow's messages leave the hub; built from the flow (and its secret) by the runtime. */
@@ -107,17 +108,8 @@ async function fanOut(
     occurredAt: event.created_at,
     payload: JSON.parse(event.payload_json) as unknown,
   };
-  let body: unknown;
-  let failure: AppError | null = null;
-  try {
-    body = await evaluateOutbound(
-      cachedMapping(`${event.tenant_id}|${mapping.code}@${mapping.version}`, mapping.expression),
-      input,
-    );
-    if (body === null) return; // the mapping filtered the event out for this flow
-  } catch (error) {
-    failure = isAppError(error) ? error : new AppError('MAPPING_FAILED', (error as Error).message);
-  }
+  const rendered = await render(trx, flow, event.tenant_id, mapping, input, now);
+  if (rendered === null) return; // the mapping filtered the event out for this flow
   await trx
     .insertInto('outbound_deliveries')
     .values({
@@ -128,22 +120,51 @@ async function fanOut(
       event_id: event.id,
       event_type: event.type,
       key: event.aggregate_key,
-      content_type: 'application/json',
-      body: failure ? JSON.stringify(input) : JSON.stringify(body),
+      // A dead letter keeps the event it could not map, for whoever fixes the mapping.
+      content_type: rendered.ok ? rendered.contentType : 'application/json',
+      body: rendered.ok ? rendered.body : JSON.stringify(input),
       mapping_code: mapping.code,
       mapping_version: mapping.version,
-      status: failure ? 'dead' : 'pending',
+      status: rendered.ok ? 'pending' : 'dead',
       attempts: 0,
       // A batch flow with a schedule sends at its next tick; everything else at once.
       next_attempt_at: dueAt(flow, now),
       claimed_at: null,
-      last_error_code: failure?.code ?? null,
-      last_error_detail: failure?.message ?? null,
+      last_error_code: rendered.ok ? null : rendered.code,
+      last_error_detail: rendered.ok ? null : rendered.detail,
       created_at: now,
       delivered_at: null,
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'flow_code', 'event_id']).doNothing())
     .execute();
+}
+
+/**
+ * The delivery body in the flow's format (JSON as mapped, or an X12 interchange), or the
+ * code of why there is none; null when the mapping filtered the event out. Store errors are
+ * not caught here: they must fail the transaction so that it is retried.
+ */
+async function render(
+  trx: Trx,
+  flow: Flow,
+  tenantId: string,
+  mapping: Mapping,
+  input: unknown,
+  now: string,
+): Promise<RenderedBody | null> {
+  let output: unknown;
+  try {
+    output = await evaluateOutbound(
+      cachedMapping(`${tenantId}|${mapping.code}@${mapping.version}`, mapping.expression),
+      input,
+    );
+  } catch (error) {
+    const failure = isAppError(error) ? error : new AppError('MAPPING_FAILED', (error as Error).message);
+    return { ok: false, code: failure.code, detail: failure.message };
+  }
+  if (output === null) return null;
+  if (flow.format === 'x12') return renderX12(trx, tenantId, flow, output, new Date(now));
+  return { ok: true, contentType: 'application/json', body: JSON.stringify(output) };
 }
 
 function dueAt(flow: Flow, now: string): string {
@@ -400,6 +421,8 @@ export interface OutboundDelivery {
   lastError: { code: string; detail: string } | null;
   createdAt: string;
   deliveredAt: string | null;
+  contentType: string;
+  /** JSON bodies parsed; anything else (an X12 interchange) as the text that is sent. */
   body: unknown;
 }
 
@@ -426,7 +449,8 @@ export async function listDeliveries(
       : null,
     createdAt: row.created_at,
     deliveredAt: row.delivered_at,
-    body: JSON.parse(row.body) as unknown,
+    contentType: row.content_type,
+    body: row.content_type.includes('json') ? (JSON.parse(row.body) as unknown) : row.body,
   }));
 }
 

@@ -158,7 +158,8 @@ export async function createReservation(w: Work, input: CreateReservationInput):
   w.emit({
     type: 'inventory.stock_reserved',
     key: `part:${part.partNumber}`,
-    payload: { reservation, reasons },
+    // The unit travels with the quantity so that a mapping can write a complete order line.
+    payload: { reservation, reasons, uom: part.baseUom },
   });
   return { reservation, reasons, preempted };
 }

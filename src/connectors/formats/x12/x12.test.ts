@@ -132,7 +132,12 @@ const MESSAGES: CanonicalMessage[] = [
     lines: [
       {
         lineNumber: '1',
-        item: { partNumber: 'P-100', scheme: 'vendor', otherNumbers: { buyer: 'B-100' } },
+        item: {
+          partNumber: 'P-100',
+          scheme: 'vendor',
+          otherNumbers: { buyer: 'B-100' },
+          description: 'Pump seal kit',
+        },
         quantity: 6,
         orderedQuantity: 6,
         uom: 'CA',

@@ -55,10 +55,12 @@ export const warehouseShippingAdvice945: SetMapping<'warehouse.shipping_advice'>
     const parties = new PartyReader();
     const lines: Line[] = [];
     let lineNumber: string | undefined;
+    let line: Line | null = null;
     for (const segment of segments) {
       if (segment.tag === 'LX') {
         parties.close();
         lineNumber = el(segment, 1) || undefined;
+        line = null;
       } else if (segment.tag === 'W12') {
         const ordered = ctx.number(segment, 2, 'quantity ordered');
         const shipped = ctx.number(segment, 3, 'number of units shipped');
@@ -76,19 +78,23 @@ export const warehouseShippingAdvice945: SetMapping<'warehouse.shipping_advice'>
             shipped === undefined ? 3 : 8,
             '1',
           );
+          line = null;
           continue;
         }
         let status = STATUS_BY_CODE[el(segment, 1)] ?? 'other';
         // Shipped short of the order is partial whatever the code says.
         if (ordered !== undefined && shipped < ordered && status === 'shipped') status = 'partial';
-        lines.push({
+        line = {
           item,
           quantity: shipped,
           uom: ctx.uom(el(segment, 5), segment, 5),
           status,
           ...(ordered !== undefined ? { orderedQuantity: ordered } : {}),
           ...(lineNumber ? { lineNumber } : {}),
-        });
+        };
+        lines.push(line);
+      } else if (line && segment.tag === 'G69' && el(segment, 1) && line.item.description === undefined) {
+        line.item.description = el(segment, 1);
       } else if (segment.tag === 'G62' && el(segment, 1) === '11' && lines.length === 0) {
         shipDate = ctx.date(segment, 2, 'date') ?? shipDate;
       } else if (lines.length === 0) {
@@ -140,6 +146,7 @@ export const warehouseShippingAdvice945: SetMapping<'warehouse.shipping_advice'>
           v2,
         ),
       );
+      if (line.item.description) out.push(seg('G69', line.item.description));
     });
     out.push(
       seg(
