@@ -99,8 +99,10 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
     if (inboxBusy) return;
     inboxBusy = true;
     try {
-      const before = new Date(hub.clock.now().getTime() - INBOX_GRACE_MS).toISOString();
-      for (const m of await pendingInbound(hub.store.db, before, 100)) {
+      const now = hub.clock.now().getTime();
+      const before = new Date(now - INBOX_GRACE_MS).toISOString();
+      const staleBefore = new Date(now - hub.config.snapshotStaleMs).toISOString();
+      for (const m of await pendingInbound(hub.store.db, before, 100, staleBefore)) {
         const outcome = await processInbound(hub.store, { ...hub.systemCtx(), tenantId: m.tenantId }, m.id);
         hub.app.log.info({ messageId: m.id, status: outcome.status }, 'processed a pending inbound message');
       }

@@ -2,7 +2,7 @@
  * Table types for Kysely. snake_case as in the database; timestamps are ISO-8601 UTC text
  * and quantities whole milli-units (see docs/decisions/0002-store-representation.md).
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface TenantsTable {
   id: string;
@@ -54,6 +54,8 @@ export interface StockBalancesTable {
   on_hand_milli: number;
   reserved_milli: number;
   updated_at: string;
+  /** The last inventory snapshot that counted this balance. */
+  snapshot_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface StockTrackedTable {
@@ -232,6 +234,39 @@ export interface IntegrationMappingsTable {
   created_at: string;
 }
 
+export interface StockSnapshotsTable {
+  id: string;
+  tenant_id: string;
+  message_id: string;
+  flow_code: string;
+  document_id: string;
+  mode: string;
+  scope: string;
+  reason_code: string;
+  status: string;
+  chunks_done: number;
+  counts_json: string;
+  location_ids_json: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface StockSnapshotLinesTable {
+  snapshot_id: string;
+  chunk: number;
+  idx: number;
+  tenant_id: string;
+  source_ref: string;
+  part_number: string;
+  location_code: string;
+  hub_milli: number | null;
+  counted_milli: number | null;
+  action: string;
+  code: string | null;
+  detail: string;
+}
+
 export interface InboxMessagesTable {
   id: string;
   tenant_id: string;
@@ -274,6 +309,15 @@ export interface OutboundDeliveriesTable {
   last_error_detail: string | null;
   created_at: string;
   delivered_at: string | null;
+}
+
+/** Per outbound x12 flow: counters behind ISA13 and GS06 (migration 0010). */
+export interface X12ControlNumbersTable {
+  tenant_id: string;
+  flow_code: string;
+  interchange_counter: number;
+  group_counter: number;
+  updated_at: string;
 }
 
 export interface CircuitBreakersTable {
@@ -455,6 +499,8 @@ export interface Database {
   reservations: ReservationsTable;
   reason_codes: ReasonCodesTable;
   stock_counts: StockCountsTable;
+  stock_snapshots: StockSnapshotsTable;
+  stock_snapshot_lines: StockSnapshotLinesTable;
   policies: PoliciesTable;
   audit_records: AuditRecordsTable;
   audit_heads: AuditHeadsTable;
@@ -466,6 +512,7 @@ export interface Database {
   inbox_messages: InboxMessagesTable;
   outbound_deliveries: OutboundDeliveriesTable;
   circuit_breakers: CircuitBreakersTable;
+  x12_control_numbers: X12ControlNumbersTable;
   import_jobs: ImportJobsTable;
   import_rejects: ImportRejectsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -17,6 +17,7 @@ const envSchema = z.object({
     .default(1024 * 1024 * 1024),
   SPAREHUB_NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   SPAREHUB_RELAY_CLAIM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  SPAREHUB_SNAPSHOT_STALE_MS: z.coerce.number().int().min(1000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -34,6 +35,8 @@ export interface HubConfig {
   natsUrl: string;
   /** After this long, a delivery claimed by a process that died is sent again. */
   relayClaimTimeoutMs: number;
+  /** A snapshot whose process sent no heartbeat (one per chunk) for this long is resumed by another. */
+  snapshotStaleMs: number;
   /** Connections each hub process keeps to PostgreSQL. */
   pgPoolSize: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -52,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<HubConfig>
     importLimit: parsed.SPAREHUB_IMPORT_LIMIT,
     natsUrl: parsed.SPAREHUB_NATS_URL,
     relayClaimTimeoutMs: parsed.SPAREHUB_RELAY_CLAIM_TIMEOUT_MS,
+    snapshotStaleMs: parsed.SPAREHUB_SNAPSHOT_STALE_MS,
     pgPoolSize: parsed.SPAREHUB_PG_POOL_SIZE,
     logLevel: parsed.LOG_LEVEL,
     port: parsed.PORT,

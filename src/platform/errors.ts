@@ -57,6 +57,12 @@ export const ERROR_CATALOG = {
   REASON_CODE_REQUIRED: { status: 422, title: 'A reason code is required for this change' },
   REASON_CODE_UNKNOWN: { status: 422, title: 'Unknown reason code' },
   POLICY_INVALID: { status: 422, title: 'The policy is not acceptable' },
+  SNAPSHOT_NOT_FOUND: { status: 404, title: 'Inventory snapshot not found' },
+  SNAPSHOT_LINE_DUPLICATE: { status: 422, title: 'The snapshot counts this part at this location twice' },
+  SNAPSHOT_LINE_TRACKED: {
+    status: 422,
+    title: 'A serial- or lot-tracked part is counted by its serials or lots, not by a snapshot line',
+  },
   // catalog: numbers, supersession, substitutes, units
   SCHEME_NOT_FOUND: { status: 404, title: 'Numbering scheme not found' },
   NUMBER_NOT_FOUND: { status: 404, title: 'No part carries this number' },

@@ -8,6 +8,8 @@ import * as importJobs from './0006-import-jobs.js';
 import * as xrefConflictResolution from './0007-xref-conflict-resolution.js';
 import * as integration from './0008-integration.js';
 import * as outboundDeliveries from './0009-outbound-deliveries.js';
+import * as x12ControlNumbers from './0010-x12-control-numbers.js';
+import * as stockSnapshots from './0011-stock-snapshots.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-xref-conflict-resolution': xrefConflictResolution,
   '0008-integration': integration,
   '0009-outbound-deliveries': outboundDeliveries,
+  '0010-x12-control-numbers': x12ControlNumbers,
+  '0011-stock-snapshots': stockSnapshots,
 };
 
 export const migrationProvider: MigrationProvider = {

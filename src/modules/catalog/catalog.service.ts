@@ -121,6 +121,26 @@ export async function partsByIds(
   return out;
 }
 
+/** Parts by their internal numbers, in pages of 500 (bulk paths: snapshots, imports). */
+export async function partsByNumbers(
+  db: Kysely<Database> | Trx,
+  tenantId: string,
+  partNumbers: string[],
+): Promise<Map<string, Part>> {
+  const out = new Map<string, Part>();
+  for (let i = 0; i < partNumbers.length; i += 500) {
+    const chunk = partNumbers.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('parts')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('part_number', 'in', chunk)
+      .execute();
+    for (const row of rows) out.set(row.part_number, toPart(row));
+  }
+  return out;
+}
+
 export async function listParts(
   r: Reader,
   query: { q?: string | undefined; limit: number; after?: string | undefined },

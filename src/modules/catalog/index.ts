@@ -4,6 +4,7 @@ export {
   requirePart,
   getPart,
   partsByIds,
+  partsByNumbers,
   listParts,
   countParts,
 } from './catalog.service.js';

@@ -14,6 +14,38 @@ import type { MappedCommand } from './mapping.js';
 const partNumber = z.string().trim().min(1).max(80);
 const quantityIn = { quantity: z.number().finite(), uom: z.string().trim().min(1).max(20).optional() };
 
+/**
+ * A snapshot line, either canonical (an inventory advice line, passed through by the mapping
+ * as it is, which costs nothing per line) or flat ({ partNumber, quantity, uom }).
+ */
+const snapshotLine = z
+  .object({
+    partNumber: partNumber.optional(),
+    item: z.object({ partNumber }).loose().optional(),
+    quantity: z.number().finite(),
+    uom: z.string().trim().min(1).max(20).optional(),
+    locationCode: z.string().trim().min(1).optional(),
+    quantityKind: z.string().optional(),
+    lineNumber: z.string().optional(),
+  })
+  .loose()
+  .refine(
+    (line) => line.partNumber !== undefined || line.item !== undefined,
+    'a line needs partNumber or item.partNumber',
+  );
+
+export type SnapshotCommandInput = z.infer<(typeof schemas)['stock.snapshot']>;
+
+/** The snapshot command's input, validated; for snapshot flows, which apply it chunk by chunk. */
+export function snapshotInput(cmd: MappedCommand): SnapshotCommandInput {
+  if (cmd.command !== 'stock.snapshot')
+    throw new AppError(
+      'COMMAND_INVALID',
+      `a snapshot flow's mapping must produce stock.snapshot, not ${cmd.command}`,
+    );
+  return parse({ ...cmd, command: 'stock.snapshot' });
+}
+
 const schemas = {
   'part.upsert': z
     .object({
@@ -46,6 +78,13 @@ const schemas = {
       locationCode: z.string().min(1),
       reasonCode: z.string().min(1).default('CYCLE_COUNT'),
       lines: z.array(z.object({ partNumber, ...quantityIn }).strict()).min(1),
+    })
+    .strict(),
+  'stock.snapshot': z
+    .object({
+      /** For lines that do not name their own location. */
+      locationCode: z.string().trim().min(1).optional(),
+      lines: z.array(snapshotLine).max(100_000),
     })
     .strict(),
 } as const;
@@ -112,6 +151,13 @@ async function findPart(w: Work, pn: string): Promise<Part | null> {
   }
 }
 
+function snapshotOutsideFlow(): AppError {
+  return new AppError(
+    'COMMAND_INVALID',
+    'stock.snapshot is applied chunk by chunk by a snapshot flow (options.snapshot), not as a single command',
+  );
+}
+
 /** Validates a command without changing anything (so a bad message changes nothing at all). */
 export function validateCommand(cmd: MappedCommand): void {
   requireKnown(cmd);
@@ -122,6 +168,8 @@ export function validateCommand(cmd: MappedCommand): void {
 export async function previewCommand(w: Work, cmd: MappedCommand): Promise<CommandPreview> {
   requireKnown(cmd);
   switch (cmd.command) {
+    case 'stock.snapshot':
+      throw snapshotOutsideFlow();
     case 'part.upsert': {
       const input = parse({ ...cmd, command: 'part.upsert' });
       const part = await findPart(w, input.partNumber);
@@ -185,6 +233,8 @@ export async function previewCommand(w: Work, cmd: MappedCommand): Promise<Comma
 export async function applyCommand(w: Work, cmd: MappedCommand, reference: string): Promise<unknown> {
   requireKnown(cmd);
   switch (cmd.command) {
+    case 'stock.snapshot':
+      throw snapshotOutsideFlow();
     case 'part.upsert': {
       const input = parse({ ...cmd, command: 'part.upsert' });
       const part = await findPart(w, input.partNumber);

@@ -1,6 +1,6 @@
 import { readIdocXml } from '../../connectors/formats/idoc/index.js';
 import { readCsvMessages } from '../../connectors/formats/tabular/index.js';
-import { parseX12, toCanonical } from '../../connectors/formats/x12/index.js';
+import { parseX12, readX12Stream, toCanonical } from '../../connectors/formats/x12/index.js';
 import type { Flow } from './integration.schemas.js';
 
 /** One document a mapping runs over, with where it came from in the raw message. */
@@ -80,6 +80,7 @@ export async function decodeInbound(flow: Flow, body: string, documentId: string
         messageType: 'inventory.advice',
         documentId,
         ...(flow.options.csvColumns ? { columns: flow.options.csvColumns } : {}),
+        ...(flow.options.csvDefaultUom ? { defaultUom: flow.options.csvDefaultUom } : {}),
       })) {
         if (event.kind === 'message')
           documents.push({ ref: `rows ${event.firstRow}-${event.lastRow}`, message: event.message });
@@ -93,6 +94,165 @@ export async function decodeInbound(flow: Flow, body: string, documentId: string
       if (documents.length === 0)
         return refused(rejects[0]?.code ?? 'CSV_MISSING_COLUMN', rejects[0]?.message ?? 'no rows');
       return { documents, rejects, refusal: null };
+    }
+  }
+}
+
+/** Reader refusals that make a whole file unusable, rather than one row. */
+const CSV_FILE_LEVEL: ReadonlySet<string> = new Set([
+  'CSV_BAD_OPTIONS',
+  'CSV_MISSING_COLUMN',
+  'CSV_MALFORMED',
+  'CSV_READ_FAILED',
+]);
+
+/** A piece of a large message: one chunk's canonical message and the rows refused before it. */
+export type DecodedPiece =
+  | {
+      kind: 'chunk';
+      ref: string;
+      /** null for a closing piece that only carries refused rows. */
+      message: unknown;
+      rejects: DecodeResult['rejects'];
+    }
+  | { kind: 'refusal'; code: string; message: string };
+
+function* slices(text: string, size = 256 * 1024): Generator<string> {
+  for (let at = 0; at < text.length; at += size) yield text.slice(at, at + size);
+}
+
+/** Splits a canonical message's lines into messages of at most `size` lines each. */
+function* splitLines(
+  message: { lines: unknown[] },
+  size: number,
+): Generator<{ message: unknown; part: number }> {
+  if (message.lines.length <= size) {
+    yield { message, part: 0 };
+    return;
+  }
+  for (let at = 0, part = 0; at < message.lines.length; at += size, part++)
+    yield { message: { ...message, lines: message.lines.slice(at, at + size) }, part };
+}
+
+/**
+ * Reads a large message (an inventory snapshot) piece by piece, in bounded memory: CSV in
+ * chunks of `chunkLines` rows, X12 set by set with long sets split into `chunkLines` lines.
+ * The pieces are the same, in the same order, every time the same body is read, so a
+ * consumer can resume after the last piece it applied. A refusal means the whole message is
+ * unusable (a broken envelope, an unreadable file); it may come after pieces, so a consumer
+ * that must not apply a broken message reads it through once before applying anything.
+ */
+export async function* decodePieces(
+  flow: Flow,
+  body: string,
+  documentId: string,
+  chunkLines: number,
+): AsyncGenerator<DecodedPiece, void, undefined> {
+  switch (flow.format) {
+    case 'csv': {
+      let rejects: DecodeResult['rejects'] = [];
+      let any = false;
+      for await (const event of readCsvMessages(body, {
+        messageType: 'inventory.advice',
+        documentId,
+        chunkSize: chunkLines,
+        ...(flow.options.csvColumns ? { columns: flow.options.csvColumns } : {}),
+        ...(flow.options.csvDefaultUom ? { defaultUom: flow.options.csvDefaultUom } : {}),
+      })) {
+        if (event.kind === 'message') {
+          any = true;
+          yield {
+            kind: 'chunk',
+            ref: `rows ${event.firstRow}-${event.lastRow}`,
+            message: event.message,
+            rejects,
+          };
+          rejects = [];
+        } else if (event.kind === 'reject') {
+          if (CSV_FILE_LEVEL.has(event.reject.code)) {
+            yield {
+              kind: 'refusal',
+              code: event.reject.code,
+              message: `row ${event.reject.row}: ${event.reject.message}`,
+            };
+            return;
+          }
+          rejects.push({
+            ref: `row ${event.reject.row}`,
+            code: event.reject.code,
+            message: event.reject.message,
+          });
+        }
+      }
+      if (!any) {
+        yield {
+          kind: 'refusal',
+          code: rejects[0]?.code ?? 'CSV_MISSING_COLUMN',
+          message: rejects[0]?.message ?? 'no rows',
+        };
+        return;
+      }
+      if (rejects.length > 0) yield { kind: 'chunk', ref: 'refused rows', message: null, rejects };
+      return;
+    }
+    case 'x12': {
+      let interchanges = 0;
+      for await (const event of readX12Stream(slices(body), {
+        strictEnvelope: flow.options.strictEnvelope,
+      })) {
+        if (event.kind === 'issue') {
+          if (event.issue.severity === 'error') {
+            yield { kind: 'refusal', code: event.issue.code, message: event.issue.message };
+            return;
+          }
+        } else if (event.kind === 'interchange') {
+          interchanges += 1;
+          const ic = event.interchange;
+          const problem =
+            ic.reasons[0] ??
+            ic.issues.find((i) => i.severity === 'error') ??
+            ic.groups.flatMap((g) => g.sets.flatMap((s) => s.issues)).find((i) => i.severity === 'error');
+          if (!ic.accepted || problem) {
+            yield {
+              kind: 'refusal',
+              code: problem?.code ?? 'X12_ENVELOPE',
+              message: problem?.message ?? 'interchange refused',
+            };
+            return;
+          }
+        } else {
+          const { set, interchange, group } = event;
+          const mapped = toCanonical(set);
+          const failure = mapped.issues.find((i) => i.severity === 'error');
+          if (failure) {
+            yield { kind: 'refusal', code: failure.code, message: failure.message };
+            return;
+          }
+          const ref = `ISA ${interchange.controlNumber} GS ${group.controlNumber} ST ${set.controlNumber}`;
+          for (const message of mapped.messages)
+            for (const piece of splitLines(message as { lines: unknown[] }, chunkLines))
+              yield {
+                kind: 'chunk',
+                ref: piece.part === 0 ? ref : `${ref} part ${piece.part + 1}`,
+                message: piece.message,
+                rejects: [],
+              };
+        }
+      }
+      if (interchanges === 0)
+        yield { kind: 'refusal', code: 'X12_NO_ISA', message: 'no interchange in the message' };
+      return;
+    }
+    case 'json':
+    case 'idoc': {
+      const whole = await decodeInbound(flow, body, documentId);
+      if (whole.refusal) {
+        yield { kind: 'refusal', ...whole.refusal };
+        return;
+      }
+      for (const doc of whole.documents)
+        yield { kind: 'chunk', ref: doc.ref, message: doc.message, rejects: [] };
+      return;
     }
   }
 }

@@ -10,6 +10,8 @@ import { applyCommand, previewCommand, validateCommand, type CommandPreview } fr
 import { decodeInbound } from './decode.js';
 import type { Flow, InboxMessage, InboxStatus } from './integration.schemas.js';
 import { cachedMapping, evaluateMapping, type MappedCommand } from './mapping.js';
+import type { Snapshot } from '../inventory/index.js';
+import { processSnapshotInbound, startSnapshotInBackground } from './snapshot-inbound.js';
 import { requireFlow, requireMapping } from './systems.service.js';
 
 type Db = Kysely<Database> | Trx;
@@ -80,8 +82,17 @@ export async function acceptInbound(
   envelope: InboundEnvelope,
 ): Promise<ReceiveResult & { outcome: ProcessOutcome | null }> {
   const received = await receiveInbound(store, ctx, flowCode, envelope);
-  const outcome = received.duplicate ? null : await processInbound(store, ctx, received.messageId);
-  return { ...received, outcome };
+  if (received.duplicate) return { ...received, outcome: null };
+  const flow = await requireFlow(store.db, ctx.tenantId, flowCode);
+  if (flow.options.snapshot) {
+    // A snapshot takes seconds to minutes: acknowledge now, apply in the background.
+    startSnapshotInBackground(
+      () => processInbound(store, ctx, received.messageId),
+      () => undefined, // processInbound records its own failures on the message
+    );
+    return { ...received, outcome: null };
+  }
+  return { ...received, outcome: await processInbound(store, ctx, received.messageId) };
 }
 
 export interface ProcessOutcome {
@@ -92,6 +103,8 @@ export interface ProcessOutcome {
   previews?: CommandPreview[];
   rejects?: Array<{ ref: string; code: string; message: string }>;
   error?: { code: string; detail: string };
+  /** For snapshot flows: the snapshot and its reconciliation totals. */
+  snapshot?: Snapshot;
 }
 
 /** Errors that will not go away by trying again: the message is dead-lettered at once. */
@@ -105,6 +118,10 @@ const TRANSIENT = new Set(['STORE_BUSY', 'INTERNAL_ERROR']);
  */
 export async function processInbound(store: Store, ctx: Ctx, messageId: string): Promise<ProcessOutcome> {
   try {
+    const head = await requireInboxRow(store.db, ctx.tenantId, messageId);
+    const headFlow = await requireFlow(store.db, ctx.tenantId, head.flow_code);
+    if (headFlow.options.snapshot)
+      return await processSnapshotInbound(store, ctx, messageId, headFlow, headFlow.options.snapshot);
     return await runWork(store, ctx, async (w) => {
       const msg = await requireInboxRow(w.trx, ctx.tenantId, messageId);
       const flow = await requireFlow(w.trx, ctx.tenantId, msg.flow_code);
@@ -213,7 +230,7 @@ async function recordFailure(
         processed_at: isoTimestamp(ctx.clock),
       })
       .where('id', '=', messageId)
-      .where('status', 'in', ['received', 'failed'])
+      .where('status', 'in', ['received', 'failed', 'processing'])
       .execute();
     if (status === 'dead')
       w.emit({
@@ -230,7 +247,7 @@ async function recordFailure(
   });
 }
 
-async function requireInboxRow(db: Db, tenantId: string, id: string) {
+export async function requireInboxRow(db: Db, tenantId: string, id: string) {
   const row = await db
     .selectFrom('inbox_messages')
     .selectAll()
@@ -321,12 +338,18 @@ export async function pendingInbound(
   db: Db,
   before: string,
   limit: number,
+  staleBefore = before,
 ): Promise<Array<{ id: string; tenantId: string }>> {
   const rows = await db
     .selectFrom('inbox_messages')
     .select(['id', 'tenant_id'])
     .where((eb) =>
-      eb.or([eb('status', '=', 'received'), eb.and([eb('status', '=', 'failed'), eb('attempts', '<', 10)])]),
+      eb.or([
+        eb('status', '=', 'received'),
+        eb.and([eb('status', '=', 'failed'), eb('attempts', '<', 10)]),
+        // A snapshot whose process stopped sending heartbeats is taken over and resumed.
+        eb.and([eb('status', '=', 'processing'), eb('processed_at', '<', staleBefore)]),
+      ]),
     )
     .where('received_at', '<', before)
     .orderBy('received_at')

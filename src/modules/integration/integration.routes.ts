@@ -10,6 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import { CONNECTORS, describeConnector, findConnector, testConnector } from '../../connectors/index.js';
 import { verifyWebhook } from '../../connectors/transports/webhook/index.js';
 import { findTenantByCode } from '../access/index.js';
+import { snapshotSchema } from '../inventory/index.js';
 import { discardInbound, getInboxMessage, listInbox, acceptInbound, retryInbound } from './inbox.service.js';
 import { listIntegrationErrors } from './errors.service.js';
 import { listDeliveries, retryDelivery } from './outbound.service.js';
@@ -38,6 +39,9 @@ const outcomeSchema = z.object({
   previews: z.array(z.unknown()).optional(),
   rejects: z.array(z.object({ ref: z.string(), code: z.string(), message: z.string() })).optional(),
   error: z.object({ code: z.string(), detail: z.string() }).optional(),
+  snapshot: snapshotSchema
+    .optional()
+    .describe('snapshot flows: the snapshot and its totals (GET /api/v1/stock/snapshots/{id})'),
 });
 
 export interface IntegrationRouteOptions {

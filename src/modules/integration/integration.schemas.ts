@@ -15,7 +15,15 @@ export const FLOW_TRANSPORTS = ['http', 'file', 'nats'] as const;
 export const FLOW_MODES = ['real_time', 'batch'] as const;
 /** live applies; shadow maps and compares but applies nothing; scheduled goes live at goLiveAt. */
 export const FLOW_STATES = ['live', 'shadow', 'scheduled', 'disabled'] as const;
-export const INBOX_STATUSES = ['received', 'applied', 'shadowed', 'failed', 'dead', 'discarded'] as const;
+export const INBOX_STATUSES = [
+  'received',
+  'processing',
+  'applied',
+  'shadowed',
+  'failed',
+  'dead',
+  'discarded',
+] as const;
 
 export type FlowState = (typeof FLOW_STATES)[number];
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
@@ -45,7 +53,62 @@ const windowSchema = z
   })
   .strict();
 
-export const flowInputSchema = z
+/** A snapshot flow's messages are a sender's whole stock picture (a daily 846 or CSV extract). */
+export const snapshotOptionsSchema = z
+  .object({
+    mode: z
+      .enum(['apply', 'report'])
+      .default('apply')
+      .describe('apply: the hub takes the sender’s counts; report: differences are only recorded'),
+    scope: z
+      .enum(['full', 'partial'])
+      .default('partial')
+      .describe('full: a balance the snapshot leaves out at a location it names is counted as zero'),
+    reasonCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .default('SNAPSHOT')
+      .describe('reason code of the adjustments'),
+    chunkLines: z.number().int().min(1).max(50_000).default(5000).describe('lines per unit of work'),
+  })
+  .strict();
+
+/** Characters X12 ids may hold here: none of the writer's delimiters (* > ~ ^). */
+const x12Id = z
+  .string()
+  .min(2)
+  .max(15)
+  .regex(/^[A-Za-z0-9 ._/-]+$/, 'letters, digits, space, dot, dash, slash and underscore');
+
+/** Envelope of an outbound X12 flow's interchanges; control numbers are the hub's, per flow. */
+export const x12EnvelopeSchema = z
+  .object({
+    senderQualifier: z
+      .string()
+      .regex(/^[A-Z0-9]{2}$/)
+      .describe('ISA05, e.g. ZZ (mutually defined), 01 (DUNS)'),
+    senderId: x12Id.describe('ISA06 and GS02'),
+    receiverQualifier: z
+      .string()
+      .regex(/^[A-Z0-9]{2}$/)
+      .describe('ISA07'),
+    receiverId: x12Id.describe('ISA08 and GS03'),
+    usage: z.enum(['P', 'T']).describe('ISA15: P production, T test'),
+    version: z
+      .string()
+      .regex(/^\d{6}[A-Z0-9]{0,6}$/, 'an X12 version such as 004010 or 005010')
+      .default('004010')
+      .describe('GS08; ISA12 is its first five digits'),
+  })
+  .strict();
+export type X12Envelope = z.infer<typeof x12EnvelopeSchema>;
+
+/** The formats an outbound flow can write: JSON as mapped, or X12 from canonical messages. */
+export const OUTBOUND_FORMATS: readonly FlowFormat[] = ['json', 'x12'];
+
+const flowFieldsSchema = z
   .object({
     code,
     systemCode: code,
@@ -79,6 +142,13 @@ export const flowInputSchema = z
           .default(true)
           .describe('X12: refuse interchanges whose trailers disagree'),
         csvColumns: z.record(z.string(), z.string()).optional(),
+        csvDefaultUom: z
+          .string()
+          .trim()
+          .min(1)
+          .max(20)
+          .optional()
+          .describe('csv: the unit of rows without one (otherwise a unit column is required)'),
         documentPrefix: z.string().max(40).optional(),
         events: z
           .array(z.string().min(1).max(100))
@@ -95,6 +165,10 @@ export const flowInputSchema = z
           .describe('nats inbound: the JetStream stream holding the subject'),
         retry: retryPolicySchema.optional().describe('outbound: retry policy (Temporal vocabulary)'),
         breaker: breakerConfigSchema.optional().describe('outbound: circuit breaker for this flow’s system'),
+        snapshot: snapshotOptionsSchema
+          .optional()
+          .describe('inbound: the messages are inventory snapshots, applied and reconciled chunk by chunk'),
+        x12: x12EnvelopeSchema.optional().describe('outbound x12: interchange envelope (required there)'),
       })
       .strict()
       .default({ strictEnvelope: true }),
@@ -106,8 +180,32 @@ export const flowInputSchema = z
       .describe('Standard Webhooks secrets (whsec_…); never shown again'),
   })
   .strict();
+
+/** Rules across fields: what an outbound flow can write and carry, and what writing X12 needs. */
+export const flowInputSchema = flowFieldsSchema.superRefine((flow, ctx) => {
+  if (flow.direction !== 'outbound') return;
+  if (flow.options.snapshot)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['options', 'snapshot'],
+      message: 'snapshot options are for inbound flows: an outbound flow sends events, it receives no snapshots',
+    });
+  if (!OUTBOUND_FORMATS.includes(flow.format))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['format'],
+      message: `an outbound flow writes json or x12; ${flow.format} is read inbound only`,
+    });
+  if (flow.format === 'x12' && !flow.options.x12)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['options', 'x12'],
+      message:
+        'an outbound x12 flow needs its envelope: {senderQualifier, senderId, receiverQualifier, receiverId, usage} (version defaults to 004010)',
+    });
+});
 export type FlowInput = z.infer<typeof flowInputSchema>;
-export const flowSchema = flowInputSchema.omit({ webhookSecrets: true }).extend({
+export const flowSchema = flowFieldsSchema.omit({ webhookSecrets: true }).extend({
   hasWebhookSecret: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -3,7 +3,7 @@ import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { fromMilli } from '../../platform/quantity.js';
-import { requirePart } from '../catalog/index.js';
+import { requirePart, type Part } from '../catalog/index.js';
 import { decideShortfall } from './allocation.js';
 import type { CountInput, Reservation, StockStatus } from './inventory.schemas.js';
 import { requireLocation } from './locations.service.js';
@@ -57,44 +57,22 @@ export async function postCount(w: Work, input: CountInput): Promise<CountResult
       );
     }
     const countedMilli = line.countedQuantity === 0 ? 0 : quantityToMilli(part, line.countedQuantity);
-    const key = { tenantId, partId: part.id, locationId: location.id, status: line.status };
-    const balance = await readBalance(w.trx, key);
-    const difference = countedMilli - balance.onHand;
-    let movementId: string | null = null;
-    if (difference !== 0) {
-      if (countedMilli < balance.reserved) {
-        const policy = await reservationPolicy(w.trx, tenantId);
-        const shortfall = balance.reserved - countedMilli;
-        preempted.push(
-          ...(await preemptForShortfall(
-            w,
-            part,
-            location,
-            (claims) => decideShortfall(policy, claims, shortfall),
-            `count at ${location.code} found ${fromMilli(countedMilli)}, below the ${fromMilli(balance.reserved)} reserved`,
-          )),
-        );
-      }
-      const result = await applyMovement(w, {
-        type: 'adjustment',
-        part,
-        deltas: [
-          { locationId: location.id, status: line.status, serial: '', lot: '', deltaMilli: difference },
-        ],
-        locationCodes: new Map([[location.id, location.code]]),
-        reasonCode: reason.code,
-        reference: `${input.kind}`,
-        consumesReservation: false,
-      });
-      movementId = result.movementId;
-    }
+    const counted = await countBalance(w, {
+      part,
+      location,
+      status: line.status,
+      countedMilli,
+      reasonCode: reason.code,
+      reference: input.kind,
+    });
+    preempted.push(...counted.preempted);
     lines.push({
       partNumber: part.partNumber,
       status: line.status,
-      expected: fromMilli(balance.onHand),
+      expected: fromMilli(counted.expectedMilli),
       counted: fromMilli(countedMilli),
-      difference: fromMilli(difference),
-      movementId,
+      difference: fromMilli(countedMilli - counted.expectedMilli),
+      movementId: counted.movementId,
     });
   }
 
@@ -142,4 +120,51 @@ export async function postCount(w: Work, input: CountInput): Promise<CountResult
     });
   }
   return result;
+}
+
+/**
+ * Sets one balance to a counted quantity: the difference becomes an adjustment, and when
+ * less is counted than is reserved the weakest reservations give way first (by policy).
+ */
+export async function countBalance(
+  w: Work,
+  args: {
+    part: Part;
+    location: { id: string; code: string };
+    status: StockStatus;
+    countedMilli: number;
+    reasonCode: string;
+    reference: string;
+  },
+): Promise<{ expectedMilli: number; movementId: string | null; preempted: Reservation[] }> {
+  const { part, location, countedMilli } = args;
+  const tenantId = w.ctx.tenantId;
+  const key = { tenantId, partId: part.id, locationId: location.id, status: args.status };
+  const balance = await readBalance(w.trx, key);
+  const difference = countedMilli - balance.onHand;
+  if (difference === 0) return { expectedMilli: balance.onHand, movementId: null, preempted: [] };
+  const preempted: Reservation[] = [];
+  if (countedMilli < balance.reserved) {
+    const policy = await reservationPolicy(w.trx, tenantId);
+    const shortfall = balance.reserved - countedMilli;
+    preempted.push(
+      ...(await preemptForShortfall(
+        w,
+        part,
+        location,
+        (claims) => decideShortfall(policy, claims, shortfall),
+        `count at ${location.code} found ${fromMilli(countedMilli)}, below the ${fromMilli(balance.reserved)} reserved`,
+      )),
+    );
+  }
+  const result = await applyMovement(w, {
+    type: 'adjustment',
+    part,
+    deltas: [{ locationId: location.id, status: args.status, serial: '', lot: '', deltaMilli: difference }],
+    locationCodes: new Map([[location.id, location.code]]),
+    reasonCode: args.reasonCode,
+    reference: args.reference,
+    consumesReservation: false,
+  });
+  return { expectedMilli: balance.onHand, movementId: result.movementId, preempted };
 }

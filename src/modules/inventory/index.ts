@@ -28,6 +28,27 @@ export {
   type ReservationOutcome,
 } from './reservations.service.js';
 export { postCount, type CountResult } from './counts.service.js';
+export {
+  beginSnapshot,
+  applySnapshotChunk,
+  sweepSnapshot,
+  completeSnapshot,
+  getSnapshot,
+  snapshotForMessage,
+  listSnapshots,
+  listSnapshotLines,
+  type Snapshot,
+  type SnapshotLine,
+  type SnapshotLineInput,
+  type ChunkOutcome,
+} from './snapshot.service.js';
+export {
+  decideSnapshotLine,
+  type SnapshotMode,
+  type SnapshotScope,
+  type SnapshotAction,
+  type SnapshotCounts,
+} from './snapshot.js';
 export { getPolicy, putPolicy, POLICY_NAMES, type PolicyName } from './policies.js';
 export {
   decideReservation,
@@ -42,3 +63,4 @@ export { visibleStatuses, DEFAULT_VISIBILITY_POLICY, type VisibilityPolicy } fro
 export { planMovement, quantityToMilli } from './movement-plan.js';
 export { BUILT_IN_REASON_CODES } from './reason-codes.js';
 export { registerInventoryRoutes } from './inventory.routes.js';
+export { snapshotSchema } from './snapshot.routes.js';

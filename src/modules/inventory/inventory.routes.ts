@@ -35,6 +35,7 @@ import {
   listReservations,
   releaseReservation,
 } from './reservations.service.js';
+import { registerSnapshotRoutes } from './snapshot.routes.js';
 import { postMovement, queryLedger, queryStock } from './stock.service.js';
 
 const policyDocumentSchema = z.object({
@@ -48,6 +49,7 @@ const policyDocumentSchema = z.object({
 export function registerInventoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const read = (request: Parameters<typeof ctxOf>[0]) => reader(deps.store, ctxOf(request));
+  registerSnapshotRoutes(app, deps);
 
   // --- locations
   r.post(

@@ -7,6 +7,11 @@ import type { ReasonCode } from './inventory.schemas.js';
 /** Shipped reason codes; a tenant adds its own or redefines these as rows. */
 export const BUILT_IN_REASON_CODES: ReasonCode[] = [
   { code: 'CYCLE_COUNT', description: 'Difference found by a cycle count', cause: 'physical' },
+  {
+    code: 'SNAPSHOT',
+    description: 'Difference found by an inventory snapshot from a warehouse, 3PL or ERP',
+    cause: 'physical',
+  },
   { code: 'DAMAGED', description: 'Damaged in storage or handling', cause: 'physical' },
   { code: 'FOUND', description: 'Stock found that was not on record', cause: 'physical' },
   { code: 'LOST', description: 'Stock lost or stolen', cause: 'physical' },

@@ -1,0 +1,223 @@
+import type { Store } from '../../db/index.js';
+import { runWork } from '../../kernel/index.js';
+import { isoTimestamp } from '../../platform/clock.js';
+import type { Ctx } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import {
+  applySnapshotChunk,
+  beginSnapshot,
+  completeSnapshot,
+  sweepSnapshot,
+  type Snapshot,
+  type SnapshotLineInput,
+} from '../inventory/index.js';
+import { snapshotInput, type SnapshotCommandInput } from './commands.js';
+import { decodePieces, type DecodedPiece } from './decode.js';
+import type { Flow, InboxStatus } from './integration.schemas.js';
+import { cachedMapping, evaluateMapping } from './mapping.js';
+import { requireMapping } from './systems.service.js';
+import { effectiveState, requireInboxRow, type ProcessOutcome } from './inbox.service.js';
+
+type SnapshotOptions = NonNullable<Flow['options']['snapshot']>;
+
+/**
+ * Processes an inventory snapshot message (a flow with `options.snapshot`): read it through
+ * once to refuse a broken file before anything changes, then map and apply it chunk by chunk,
+ * each chunk one unit of work with its checkpoint; sweep what a full snapshot left out; then
+ * mark the snapshot and the message done. Killed at any point, it resumes after the last
+ * chunk that committed. Other hub processes leave a message alone while its heartbeat is fresh.
+ */
+export async function processSnapshotInbound(
+  store: Store,
+  ctx: Ctx,
+  messageId: string,
+  flow: Flow,
+  options: SnapshotOptions,
+): Promise<ProcessOutcome> {
+  const claim = await claimSnapshotMessage(store, ctx, messageId, flow, options);
+  if (claim.kind === 'left') return claim.outcome;
+  const { snapshot, mappingRef, expression, body, shadow } = claim;
+  const outcome = (status: InboxStatus, extra: Partial<ProcessOutcome> = {}): ProcessOutcome => ({
+    messageId,
+    status,
+    mapping: mappingRef,
+    commands: 0,
+    ...extra,
+  });
+  const pieces = () => decodePieces(flow, body, messageId, options.chunkLines);
+
+  if (snapshot.chunksDone === 0) {
+    // A broken envelope or file may only show at its end: nothing is applied before that is known.
+    for await (const piece of pieces()) if (piece.kind === 'refusal') throw refusal(piece);
+  }
+  let chunk = 0;
+  let commands = 0;
+  for await (const piece of pieces()) {
+    if (piece.kind === 'refusal') throw refusal(piece);
+    if (chunk < snapshot.chunksDone) {
+      chunk += 1;
+      continue;
+    }
+    const inputs = piece.message === null ? [] : await mapPiece(expression, piece.message);
+    commands += inputs.length;
+    const lines = inputs.flatMap((input) => toLines(input, piece.ref));
+    const applied = await runWork(store, ctx, async (w) => {
+      const result = await applySnapshotChunk(w, snapshot.id, chunk, { lines, rejects: piece.rejects });
+      if (result) await heartbeat(w.trx, messageId, isoTimestamp(ctx.clock));
+      return result;
+    });
+    // Another process took this chunk: it owns the snapshot now.
+    if (!applied) return outcome('processing');
+    chunk += 1;
+  }
+  for (;;) {
+    const swept = await runWork(store, ctx, async (w) => {
+      const n = await sweepSnapshot(w, snapshot.id);
+      if (n) await heartbeat(w.trx, messageId, isoTimestamp(ctx.clock));
+      return n;
+    });
+    if (swept === null) return outcome('processing');
+    if (swept === 0) break;
+  }
+  const done = await runWork(store, ctx, async (w) => {
+    const finished = await completeSnapshot(w, snapshot.id);
+    const status: InboxStatus = shadow ? 'shadowed' : 'applied';
+    const now = isoTimestamp(ctx.clock);
+    await w.trx
+      .updateTable('inbox_messages')
+      .set({
+        status,
+        processed_at: now,
+        result_json: JSON.stringify({ snapshotId: finished.id, counts: finished.counts }),
+        error_code: null,
+        error_detail: null,
+      })
+      .where('id', '=', messageId)
+      .where('status', '=', 'processing')
+      .execute();
+    w.audit({
+      action: shadow ? 'integration.message_shadowed' : 'integration.message_applied',
+      entityType: 'inbox_message',
+      entityId: messageId,
+      after: { flow: flow.code, mapping: mappingRef, snapshot: finished.id, counts: finished.counts },
+    });
+    return { finished, status };
+  });
+  return outcome(done.status, { commands, snapshot: done.finished });
+}
+
+/**
+ * Takes the message for this process: from received or failed, or from processing when its
+ * heartbeat is the one the caller saw (a process that died); the compare-and-set on the
+ * heartbeat lets only one of several processes win. Starts (or finds) its snapshot.
+ */
+async function claimSnapshotMessage(
+  store: Store,
+  ctx: Ctx,
+  messageId: string,
+  flow: Flow,
+  options: SnapshotOptions,
+) {
+  return runWork(store, ctx, async (w) => {
+    const msg = await requireInboxRow(w.trx, ctx.tenantId, messageId);
+    const mapping = await requireMapping(w.trx, ctx.tenantId, flow.mappingCode, flow.mappingVersion);
+    const mappingRef = `${mapping.code}@${mapping.version}`;
+    const now = isoTimestamp(ctx.clock);
+    const left = (status: InboxStatus) => ({
+      kind: 'left' as const,
+      outcome: { messageId, status, mapping: mappingRef, commands: 0 },
+    });
+    if (!['received', 'failed', 'processing'].includes(msg.status)) return left(msg.status as InboxStatus);
+    let claim = w.trx
+      .updateTable('inbox_messages')
+      .set({
+        status: 'processing',
+        attempts: Number(msg.attempts) + 1,
+        mapping_code: mapping.code,
+        mapping_version: mapping.version,
+        processed_at: now,
+      })
+      .where('id', '=', messageId)
+      .where('status', '=', msg.status);
+    claim =
+      msg.processed_at === null
+        ? claim.where('processed_at', 'is', null)
+        : claim.where('processed_at', '=', msg.processed_at);
+    const claimed = await claim.executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return left('processing');
+    const shadow = effectiveState(flow, now) !== 'live';
+    const snapshot: Snapshot = await beginSnapshot(w, {
+      messageId,
+      flowCode: flow.code,
+      documentId: msg.idempotency_key,
+      mode: shadow ? 'report' : options.mode,
+      scope: options.scope,
+      reasonCode: options.reasonCode,
+    });
+    return {
+      kind: 'claimed' as const,
+      snapshot,
+      mappingRef,
+      expression: cachedMapping(`${ctx.tenantId}|${mappingRef}`, mapping.expression),
+      body: msg.body,
+      shadow,
+    };
+  });
+}
+
+async function heartbeat(trx: Parameters<typeof requireInboxRow>[0], messageId: string, now: string) {
+  await trx
+    .updateTable('inbox_messages')
+    .set({ processed_at: now })
+    .where('id', '=', messageId)
+    .where('status', '=', 'processing')
+    .execute();
+}
+
+async function mapPiece(
+  expression: ReturnType<typeof cachedMapping>,
+  message: unknown,
+): Promise<SnapshotCommandInput[]> {
+  return (await evaluateMapping(expression, message)).map(snapshotInput);
+}
+
+function toLines(input: SnapshotCommandInput, ref: string): SnapshotLineInput[] {
+  return input.lines.map((line, i) => ({
+    partNumber: line.partNumber ?? line.item?.partNumber ?? '',
+    locationCode: line.locationCode ?? input.locationCode,
+    quantity: line.quantity,
+    uom: line.uom,
+    quantityKind: line.quantityKind,
+    ref: line.lineNumber ? `${ref} line ${line.lineNumber}` : `${ref} #${i + 1}`,
+  }));
+}
+
+function refusal(piece: Extract<DecodedPiece, { kind: 'refusal' }>): AppError {
+  return new AppError('INBOUND_FORMAT_INVALID', `${piece.code}: ${piece.message}`, {
+    readerCode: piece.code,
+  });
+}
+
+let activeInProcess = 0;
+
+/**
+ * Starts processing a stored snapshot message in the background, so the sender is
+ * acknowledged at once. One snapshot at a time per process: a busy process leaves the rest
+ * to the inbound worker (which works through stored messages one by one), so a burst of
+ * large files waits in the inbox, not in memory.
+ */
+export function startSnapshotInBackground(
+  run: () => Promise<unknown>,
+  onError: (error: unknown) => void,
+): boolean {
+  if (activeInProcess > 0) return false;
+  activeInProcess += 1;
+  setImmediate(() => {
+    run()
+      .catch(onError)
+      .finally(() => {
+        activeInProcess -= 1;
+      });
+  });
+  return true;
+}
