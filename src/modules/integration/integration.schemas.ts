@@ -188,7 +188,8 @@ export const flowInputSchema = flowFieldsSchema.superRefine((flow, ctx) => {
     ctx.addIssue({
       code: 'custom',
       path: ['options', 'snapshot'],
-      message: 'snapshot options are for inbound flows: an outbound flow sends events, it receives no snapshots',
+      message:
+        'snapshot options are for inbound flows: an outbound flow sends events, it receives no snapshots',
     });
   if (!OUTBOUND_FORMATS.includes(flow.format))
     ctx.addIssue({
