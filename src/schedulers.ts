@@ -6,7 +6,7 @@ import {
   defaultTransports,
   deliverDue,
   pendingInbound,
-  processInbound,
+  processDueInbound,
   purgeExpiredMessages,
   routeOutbox,
   type RelayDeps,
@@ -93,17 +93,20 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
   }, CHANGE_REQUEST_INTERVAL_MS);
   timer.unref();
 
-  // Inbound messages stored but never processed (a crash between the two) are picked up here.
+  // Inbound messages stored but never processed (a crash between the two), and messages of
+  // batch or windowed flows once they are due, are applied here.
   let inboxBusy = false;
   const inboxTick = async () => {
     if (inboxBusy) return;
     inboxBusy = true;
     try {
-      const now = hub.clock.now().getTime();
-      const before = new Date(now - INBOX_GRACE_MS).toISOString();
-      const staleBefore = new Date(now - hub.config.snapshotStaleMs).toISOString();
-      for (const m of await pendingInbound(hub.store.db, before, 100, staleBefore)) {
-        const outcome = await processInbound(hub.store, { ...hub.systemCtx(), tenantId: m.tenantId }, m.id);
+      const now = hub.clock.now();
+      const before = new Date(now.getTime() - INBOX_GRACE_MS).toISOString();
+      const staleBefore = new Date(now.getTime() - hub.config.snapshotStaleMs).toISOString();
+      const pending = await pendingInbound(hub.store.db, before, 100, staleBefore, now.toISOString());
+      for (const m of pending) {
+        const ctx = { ...hub.systemCtx(), tenantId: m.tenantId };
+        const outcome = await processDueInbound(hub.store, ctx, m.id, now);
         hub.app.log.info({ messageId: m.id, status: outcome.status }, 'processed a pending inbound message');
       }
     } finally {

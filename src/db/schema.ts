@@ -287,6 +287,8 @@ export interface InboxMessagesTable {
   error_code: string | null;
   error_detail: string | null;
   processed_at: string | null;
+  /** When a scheduled or windowed flow may apply the message; null: as it arrives. */
+  due_at: string | null;
 }
 
 export interface OutboundDeliveriesTable {

@@ -47,7 +47,6 @@ describeEachStore('integration through drop folders', (hub) => {
           format: 'csv',
           transport: 'file',
           mode: 'batch',
-          schedule: '0 2 * * *',
           mappingCode: `snap-${id}`,
           mappingVersion: map.body.version,
           options: { directory: inbox },

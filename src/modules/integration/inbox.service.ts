@@ -12,6 +12,8 @@ import type { Flow, InboxMessage, InboxStatus } from './integration.schemas.js';
 import { cachedMapping, evaluateMapping, type MappedCommand } from './mapping.js';
 import type { Snapshot } from '../inventory/index.js';
 import { processSnapshotInbound, startSnapshotInBackground } from './snapshot-inbound.js';
+import { nextWindowOpening, windowDecision } from './delivery/index.js';
+import { inboundTiming } from './inbound-timing.js';
 import { requireFlow, requireMapping } from './systems.service.js';
 
 type Db = Kysely<Database> | Trx;
@@ -20,6 +22,13 @@ type Db = Kysely<Database> | Trx;
 export function effectiveState(flow: Flow, now: string): 'live' | 'shadow' | 'disabled' {
   if (flow.state === 'scheduled') return flow.goLiveAt && now >= flow.goLiveAt ? 'live' : 'shadow';
   return flow.state;
+}
+
+export interface Received extends ReceiveResult {
+  /** When the message will be applied, for a scheduled or windowed flow; null: now. */
+  dueAt: string | null;
+  /** Why then (empty for a duplicate). */
+  timing: string[];
 }
 
 /**
@@ -32,13 +41,15 @@ export async function receiveInbound(
   ctx: Ctx,
   flowCode: string,
   envelope: InboundEnvelope,
-): Promise<ReceiveResult> {
+): Promise<Received> {
   const flow = await requireFlow(store.db, ctx.tenantId, flowCode);
   if (flow.direction !== 'inbound') throw new AppError('FLOW_NOT_ACCEPTING', `Flow ${flow.code} is outbound`);
   if (effectiveState(flow, isoTimestamp(ctx.clock)) === 'disabled')
     throw new AppError('FLOW_NOT_ACCEPTING', `Flow ${flow.code} is disabled`);
   const id = ctx.ids.next('inb');
   const body = envelope.body.toString('utf8');
+  const timing = inboundTiming(flow, ctx.clock.now());
+  const dueAt = timing.dueAt?.toISOString() ?? null;
   return runWork(store, ctx, async (w) => {
     const inserted = await w.trx
       .insertInto('inbox_messages')
@@ -56,33 +67,37 @@ export async function receiveInbound(
         received_at: envelope.receivedAt,
         status: 'received',
         attempts: 0,
+        due_at: dueAt,
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'system_code', 'idempotency_key']).doNothing())
       .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { messageId: id, duplicate: false };
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1)
+      return { messageId: id, duplicate: false, dueAt, timing: timing.reasons };
     const first = await w.trx
       .selectFrom('inbox_messages')
-      .select('id')
+      .select(['id', 'due_at'])
       .where('tenant_id', '=', ctx.tenantId)
       .where('system_code', '=', flow.systemCode)
       .where('idempotency_key', '=', envelope.idempotencyKey)
       .executeTakeFirstOrThrow();
-    return { messageId: first.id, duplicate: true };
+    return { messageId: first.id, duplicate: true, dueAt: first.due_at, timing: [] };
   });
 }
 
 /**
  * What every transport does with a message it received: store it raw, then (unless it is a
- * duplicate) map and apply it. The sender is acknowledged once this resolves.
+ * duplicate or its flow applies it later) map and apply it. The sender is acknowledged once
+ * this resolves.
  */
 export async function acceptInbound(
   store: Store,
   ctx: Ctx,
   flowCode: string,
   envelope: InboundEnvelope,
-): Promise<ReceiveResult & { outcome: ProcessOutcome | null }> {
+): Promise<Received & { outcome: ProcessOutcome | null }> {
   const received = await receiveInbound(store, ctx, flowCode, envelope);
-  if (received.duplicate) return { ...received, outcome: null };
+  // A duplicate has no further effect; a scheduled message waits for the inbound worker.
+  if (received.duplicate || received.dueAt !== null) return { ...received, outcome: null };
   const flow = await requireFlow(store.db, ctx.tenantId, flowCode);
   if (flow.options.snapshot) {
     // A snapshot takes seconds to minutes: acknowledge now, apply in the background.
@@ -339,23 +354,59 @@ export async function pendingInbound(
   before: string,
   limit: number,
   staleBefore = before,
+  now = before,
 ): Promise<Array<{ id: string; tenantId: string }>> {
   const rows = await db
     .selectFrom('inbox_messages')
     .select(['id', 'tenant_id'])
     .where((eb) =>
       eb.or([
-        eb('status', '=', 'received'),
-        eb.and([eb('status', '=', 'failed'), eb('attempts', '<', 10)]),
+        eb.and([eb('status', '=', 'received'), eb('due_at', 'is', null), eb('received_at', '<', before)]),
+        // A scheduled message is the worker's from its due time on: no request is racing it.
+        eb.and([eb('status', '=', 'received'), eb('due_at', '<=', now)]),
+        eb.and([
+          eb('status', '=', 'failed'),
+          eb('attempts', '<', 10),
+          eb('received_at', '<', before),
+          eb.or([eb('due_at', 'is', null), eb('due_at', '<=', now)]),
+        ]),
         // A snapshot whose process stopped sending heartbeats is taken over and resumed.
         eb.and([eb('status', '=', 'processing'), eb('processed_at', '<', staleBefore)]),
       ]),
     )
-    .where('received_at', '<', before)
     .orderBy('received_at')
     .limit(limit)
     .execute();
   return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
+}
+
+/**
+ * The inbound worker's way in: applies a pending message unless its flow's integration
+ * windows are closed now, in which case the message waits for the next opening (its due time
+ * moves there, so the worker does not pick it up again in the meantime). An operator's retry
+ * goes through processInbound directly and applies at once.
+ */
+export async function processDueInbound(
+  store: Store,
+  ctx: Ctx,
+  messageId: string,
+  now: Date,
+): Promise<ProcessOutcome | { messageId: string; status: 'received'; dueAt: string }> {
+  const head = await requireInboxRow(store.db, ctx.tenantId, messageId);
+  const flow = await requireFlow(store.db, ctx.tenantId, head.flow_code);
+  const opening = windowDecision(flow.windows, now).open ? null : nextWindowOpening(flow.windows, now);
+  if (opening === null) return processInbound(store, ctx, messageId);
+  const dueAt = opening.toISOString();
+  await runWork(store, ctx, async (w) => {
+    await w.trx
+      .updateTable('inbox_messages')
+      .set({ due_at: dueAt })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', messageId)
+      .where('status', 'in', ['received', 'failed'])
+      .execute();
+  });
+  return { messageId, status: 'received', dueAt };
 }
 
 function toInboxMessage(row: Database['inbox_messages']): InboxMessage {
@@ -376,5 +427,6 @@ function toInboxMessage(row: Database['inbox_messages']): InboxMessage {
     result: row.result_json === null ? null : (JSON.parse(row.result_json) as unknown),
     error: row.error_code ? { code: row.error_code, detail: row.error_detail ?? '' } : null,
     processedAt: row.processed_at,
+    dueAt: row.due_at,
   };
 }

@@ -27,6 +27,7 @@ export {
   receiveInbound,
   acceptInbound,
   processInbound,
+  processDueInbound,
   retryInbound,
   discardInbound,
   listInbox,

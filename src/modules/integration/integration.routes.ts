@@ -44,6 +44,19 @@ const outcomeSchema = z.object({
     .describe('snapshot flows: the snapshot and its totals (GET /api/v1/stock/snapshots/{id})'),
 });
 
+const acceptedSchema = z.object({
+  messageId: z.string(),
+  duplicate: z.boolean(),
+  outcome: outcomeSchema
+    .nullable()
+    .describe('null: a duplicate, a snapshot (applied in the background) or a message applied at dueAt'),
+  dueAt: z
+    .string()
+    .nullable()
+    .describe('batch or windowed flows: when the message will be applied (its next tick or window)'),
+  timing: z.array(z.string()).describe('why then'),
+});
+
 export interface IntegrationRouteOptions {
   /** Largest inbound message accepted over HTTP, in bytes. */
   maxMessageBytes: number;
@@ -180,15 +193,9 @@ export function registerIntegrationRoutes(
           tags,
           summary: 'Send one raw message into an inbound flow (JSON, CSV, X12 or IDoc, as the flow says)',
           description:
-            'The message is stored raw before anything else, keyed by the Idempotency-Key header (default: the SHA-256 of the body); a repeat is answered with the first message and has no further effect. Answers 202 with how it was processed.',
+            'The message is stored raw before anything else, keyed by the Idempotency-Key header (default: the SHA-256 of the body); a repeat is answered with the first message and has no further effect. Answers 202 with how it was processed, or, for a batch flow with a schedule or a flow outside its integration windows, when it will be (dueAt).',
           params: z.object({ code: z.string() }),
-          response: {
-            202: z.object({
-              messageId: z.string(),
-              duplicate: z.boolean(),
-              outcome: outcomeSchema.nullable(),
-            }),
-          },
+          response: { 202: acceptedSchema },
         },
       },
       async (request, reply) => {
@@ -224,13 +231,7 @@ export function registerIntegrationRoutes(
           tags,
           summary: 'Inbound webhook for a flow, verified by its Standard Webhooks signature',
           params: z.object({ tenant: z.string().max(60), flow: z.string().max(60) }),
-          response: {
-            202: z.object({
-              messageId: z.string(),
-              duplicate: z.boolean(),
-              outcome: outcomeSchema.nullable(),
-            }),
-          },
+          response: { 202: acceptedSchema },
         },
       },
       async (request, reply) => {

@@ -128,8 +128,12 @@ const flowFieldsSchema = z
       .max(100)
       .refine(isValidSchedule, 'not a cron expression (minute hour day month weekday, UTC)')
       .optional()
-      .describe('cron (UTC), for batch flows: outbound messages wait for the next tick'),
-    windows: z.array(windowSchema).max(20).default([]).describe('integration windows; empty means any time'),
+      .describe('cron (UTC), for batch flows: messages wait for the next tick, both directions'),
+    windows: z
+      .array(windowSchema)
+      .max(20)
+      .default([])
+      .describe('integration windows: sent and applied only inside one; empty means any time'),
     interfaceVersion: z.string().trim().min(1).max(40).default('1'),
     state: z.enum(FLOW_STATES).default('live'),
     goLiveAt: z.iso.datetime().optional(),
@@ -248,5 +252,9 @@ export const inboxMessageSchema = z.object({
   result: z.unknown().nullable(),
   error: z.object({ code: z.string(), detail: z.string() }).nullable(),
   processedAt: z.string().nullable(),
+  dueAt: z
+    .string()
+    .nullable()
+    .describe('batch or windowed flows: when the message is applied (its next tick or window)'),
 });
 export type InboxMessage = z.infer<typeof inboxMessageSchema>;

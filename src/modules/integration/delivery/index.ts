@@ -54,5 +54,10 @@ export {
   type ImpactClassification,
   type ImpactSortable,
 } from './error-impact.js';
-export { windowDecision, type IntegrationWindow, type WindowDecision } from './windows.js';
+export {
+  nextWindowOpening,
+  windowDecision,
+  type IntegrationWindow,
+  type WindowDecision,
+} from './windows.js';
 export { nextScheduledAt, isValidSchedule } from './schedule.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { windowDecision } from './windows.js';
+import { nextWindowOpening, windowDecision, type IntegrationWindow } from './windows.js';
 
 const at = (iso: string) => new Date(iso);
 // 2026-11-25 is a Wednesday (3).
@@ -39,4 +39,41 @@ describe('integration windows', () => {
       ),
     );
   });
+
+  it('finds the next opening: later today, tomorrow, after a weekend, or now when open', () => {
+    const office = [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' }];
+    expect(nextWindowOpening(office, at('2026-11-25T07:00:00Z'))).toEqual(at('2026-11-25T08:00:00Z'));
+    expect(nextWindowOpening(office, at('2026-11-25T18:00:00Z'))).toEqual(at('2026-11-26T08:00:00Z'));
+    expect(nextWindowOpening(office, at('2026-11-27T19:00:00Z'))).toEqual(at('2026-11-30T08:00:00Z')); // Fri → Mon
+    expect(nextWindowOpening(office, at('2026-11-25T12:34:00Z'))).toEqual(at('2026-11-25T12:34:00Z'));
+    expect(nextWindowOpening([], at('2026-11-25T12:34:00Z'))).toBeNull();
+  });
+
+  const windowArb: fc.Arbitrary<IntegrationWindow> = fc.record({
+    days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
+    from: fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(hhmm),
+    to: fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(hhmm),
+  });
+
+  it('the next opening is open, and every minute before it is closed (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(windowArb, { minLength: 1, maxLength: 3 }),
+        fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+        (windows, d) => {
+          const now = new Date(Math.floor(d.getTime() / 60_000) * 60_000);
+          const opening = nextWindowOpening(windows, now)!;
+          expect(opening).not.toBeNull();
+          expect(windowDecision(windows, opening).open).toBe(true);
+          for (let t = now.getTime(); t < opening.getTime(); t += 60_000)
+            expect(windowDecision(windows, new Date(t)).open).toBe(false);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });
+
+function hhmm([h, m]: [number, number]): string {
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}

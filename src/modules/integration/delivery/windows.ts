@@ -38,3 +38,24 @@ export function windowDecision(windows: readonly IntegrationWindow[], now: Date)
   }
   return { open: false, reasons: [`outside every integration window (${windows.map(describe).join('; ')})`] };
 }
+
+/**
+ * The first moment at or after `now` when one of the windows is open: `now` itself when one
+ * is open already, null when there are no windows (any time is open) or none has a day.
+ */
+export function nextWindowOpening(windows: readonly IntegrationWindow[], now: Date): Date | null {
+  if (windows.length === 0 || windowDecision(windows, now).open) return windows.length ? now : null;
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  let best: number | null = null;
+  // Every window opens on one of the next seven days (today included) if it opens at all.
+  for (let offset = 0; offset <= 7; offset++) {
+    const dayStart = midnight + offset * 86_400_000;
+    const day = new Date(dayStart).getUTCDay();
+    for (const w of windows) {
+      if (!w.days.includes(day)) continue;
+      const opening = dayStart + minutes(w.from) * 60_000;
+      if (opening > now.getTime() && (best === null || opening < best)) best = opening;
+    }
+  }
+  return best === null ? null : new Date(best);
+}
