@@ -30,4 +30,13 @@ export interface ConnectorDeclaration<C extends z.ZodType = z.ZodType, S extends
   reads: MessageDeclaration[];
   writes: MessageDeclaration[];
   testConnection(config: z.infer<C>, secrets: z.infer<S>): Promise<ConnectionTestResult>;
+  /**
+   * What a flow linked to this connector takes from its config: the transport options
+   * (folder, URL, subject …), or why this connector cannot carry a flow in that direction.
+   */
+  flowSettings(config: z.infer<C>, direction: 'inbound' | 'outbound'): FlowSettings;
+  /** The flow's webhook signing secrets from the connector's secrets, when it signs. */
+  webhookSecrets?(secrets: z.infer<S>): string[];
 }
+
+export type FlowSettings = { ok: true; options: Record<string, unknown> } | { ok: false; problem: string };

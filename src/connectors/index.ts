@@ -1,3 +1,8 @@
 /** The connectors the hub ships: declarations combining a transport and a format. */
 export { CONNECTORS, findConnector, describeConnector, testConnector } from './registry.js';
-export type { ConnectorDeclaration, MessageDeclaration, ConnectionTestResult } from './declaration.js';
+export type {
+  ConnectorDeclaration,
+  MessageDeclaration,
+  ConnectionTestResult,
+  FlowSettings,
+} from './declaration.js';

@@ -212,6 +212,8 @@ export interface IntegrationFlowsTable {
   mapping_code: string;
   mapping_version: number;
   options_json: string;
+  /** {id, version, config} of the connector the flow is linked to; null: none. */
+  connector_json: string | null;
   retention_days: number;
   created_at: string;
   updated_at: string;

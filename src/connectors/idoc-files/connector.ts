@@ -25,6 +25,11 @@ export const idocFilesConnector: ConnectorDeclaration<typeof config, typeof secr
     },
   ],
   writes: [],
+  flowSettings(cfg, direction) {
+    return direction === 'inbound'
+      ? { ok: true, options: { directory: cfg.inbox } }
+      : { ok: false, problem: 'sap-idoc-files only reads: the hub writes no IDoc XML' };
+  },
   async testConnection(cfg) {
     const problem = await writableFolder(cfg.inbox);
     return problem ? { ok: false, detail: problem } : { ok: true, detail: `folder ready: ${cfg.inbox}` };

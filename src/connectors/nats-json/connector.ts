@@ -36,6 +36,14 @@ export const natsJsonConnector: ConnectorDeclaration<typeof config, typeof secre
       defaultMapping: '{"key": key, "lines": payload.lines}',
     },
   ],
+  // The hub dials the NATS servers of SPAREHUB_NATS_URL; `servers` is for the connection test.
+  flowSettings(cfg, direction) {
+    return {
+      ok: true,
+      options:
+        direction === 'inbound' ? { subject: cfg.subject, stream: cfg.stream } : { subject: cfg.subject },
+    };
+  },
   async testConnection(cfg) {
     try {
       const nc = await connect({ servers: cfg.servers, timeout: 3000, maxReconnectAttempts: 0 });

@@ -36,6 +36,13 @@ export const webhookJsonConnector: ConnectorDeclaration<typeof config, typeof se
       defaultMapping: '{"key": key, "movement": payload.movementId, "lines": payload.lines}',
     },
   ],
+  flowSettings(cfg, direction) {
+    if (direction === 'inbound') return { ok: true, options: {} };
+    return cfg.url
+      ? { ok: true, options: { url: cfg.url } }
+      : { ok: false, problem: 'an outbound flow through webhook-json needs config.url' };
+  },
+  webhookSecrets: (secrets) => [secrets.webhookSecret],
   async testConnection(cfg) {
     if (!cfg.url) return { ok: true, detail: 'inbound only: nothing to reach' };
     try {

@@ -60,6 +60,13 @@ export const x12FilesConnector: ConnectorDeclaration<typeof config, typeof secre
         '{"type": "warehouse.shipping_order", "orderId": payload.reservation.id, "parties": [{"role": "warehouse", "id": payload.reservation.locationCode}], "lines": [{"lineNumber": "1", "item": {"partNumber": payload.reservation.partNumber}, "quantity": payload.reservation.quantity, "uom": payload.uom}]}',
     },
   ],
+  flowSettings(cfg, direction) {
+    if (direction === 'inbound')
+      return { ok: true, options: { directory: cfg.inbox, strictEnvelope: cfg.strictEnvelope } };
+    return cfg.outbox
+      ? { ok: true, options: { directory: cfg.outbox } }
+      : { ok: false, problem: 'an outbound flow through x12-files needs config.outbox' };
+  },
   async testConnection(cfg) {
     const problems = [
       await writableFolder(cfg.inbox),

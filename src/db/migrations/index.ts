@@ -11,6 +11,7 @@ import * as outboundDeliveries from './0009-outbound-deliveries.js';
 import * as x12ControlNumbers from './0010-x12-control-numbers.js';
 import * as stockSnapshots from './0011-stock-snapshots.js';
 import * as inboundDueAt from './0012-inbound-due-at.js';
+import * as flowConnectors from './0013-flow-connectors.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-x12-control-numbers': x12ControlNumbers,
   '0011-stock-snapshots': stockSnapshots,
   '0012-inbound-due-at': inboundDueAt,
+  '0013-flow-connectors': flowConnectors,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { breakerConfigSchema, isValidSchedule, retryPolicySchema } from './delivery/index.js';
+import { linkConnector } from './flow-connector.js';
 
 const code = z
   .string()
@@ -182,6 +183,22 @@ const flowFieldsSchema = z
       .max(3)
       .optional()
       .describe('Standard Webhooks secrets (whsec_…); never shown again'),
+    connector: z
+      .object({
+        id: z.string().min(1).max(60),
+        version: z.string().optional().describe('ignored: the version the hub ships is recorded'),
+        config: z.record(z.string(), z.unknown()).default({}),
+        secrets: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe('checked against the connector’s secrets schema; never shown again'),
+      })
+      .strict()
+      .nullable()
+      .optional()
+      .describe(
+        'a connector the hub ships (GET /api/v1/integration/connectors): its config, checked by its schema, sets the transport options',
+      ),
   })
   .strict();
 
@@ -209,8 +226,21 @@ export const flowInputSchema = flowFieldsSchema.superRefine((flow, ctx) => {
         'an outbound x12 flow needs its envelope: {senderQualifier, senderId, receiverQualifier, receiverId, usage} (version defaults to 004010)',
     });
 });
-export type FlowInput = z.infer<typeof flowInputSchema>;
-export const flowSchema = flowFieldsSchema.omit({ webhookSecrets: true }).extend({
+export const linkedConnectorSchema = z.object({
+  id: z.string(),
+  version: z.string().describe('the connector version the flow was saved with'),
+  config: z.record(z.string(), z.unknown()),
+});
+
+/** A flow as saved: checked across fields, then its connector's settings applied. */
+export const flowSaveSchema = flowInputSchema.transform((flow, ctx) => {
+  const { connector: link, ...rest } = flow;
+  if (!link) return { ...rest, connector: null };
+  return linkConnector(rest, link, ctx) ?? z.NEVER;
+});
+export type FlowInput = z.infer<typeof flowSaveSchema>;
+export const flowSchema = flowFieldsSchema.omit({ webhookSecrets: true, connector: true }).extend({
+  connector: linkedConnectorSchema.nullable(),
   hasWebhookSecret: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

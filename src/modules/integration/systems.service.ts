@@ -6,7 +6,7 @@ import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { compileMapping } from './mapping.js';
 import {
-  flowInputSchema,
+  flowSaveSchema,
   mappingInputSchema,
   systemInputSchema,
   type Flow,
@@ -165,7 +165,7 @@ function toMapping(row: Database['integration_mappings']): Mapping {
 // --- flows ---------------------------------------------------------------------------------
 
 export async function saveFlow(w: Work, raw: unknown): Promise<Flow> {
-  const input = flowInputSchema.parse(raw);
+  const input = flowSaveSchema.parse(raw);
   const tenantId = w.ctx.tenantId;
   await requireSystem(w.trx, tenantId, input.systemCode);
   await requireMapping(w.trx, tenantId, input.mappingCode, input.mappingVersion);
@@ -190,6 +190,7 @@ export async function saveFlow(w: Work, raw: unknown): Promise<Flow> {
     mapping_code: input.mappingCode,
     mapping_version: input.mappingVersion,
     options_json: JSON.stringify(input.options),
+    connector_json: input.connector ? JSON.stringify(input.connector) : null,
     retention_days: input.retentionDays,
     updated_at: now,
   };
@@ -296,6 +297,7 @@ function toFlow(row: Database['integration_flows'], hasWebhookSecret: boolean): 
     mappingCode: row.mapping_code,
     mappingVersion: Number(row.mapping_version),
     options: JSON.parse(row.options_json) as Flow['options'],
+    connector: row.connector_json ? (JSON.parse(row.connector_json) as Flow['connector']) : null,
     retentionDays: Number(row.retention_days),
     hasWebhookSecret,
     createdAt: row.created_at,
