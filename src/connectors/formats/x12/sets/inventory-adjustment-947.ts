@@ -10,12 +10,12 @@ import {
   formatNumber,
   pairsFrom,
   partySegments,
-  PartyReader,
   seg,
   toX12Date,
   type MapContext,
 } from './common.js';
 import type { SetMapping } from './mapping-types.js';
+import { readLxLines, skippedLine } from './warehouse-lines.js';
 import { readWarehouseItem, splitUpcCase } from './warehouse-shipping-order-940.js';
 
 type Adjustment = MessageOf<'inventory.adjustment'>;
@@ -30,54 +30,38 @@ export const inventoryAdjustment947: SetMapping<'inventory.adjustment'> = {
     const w15 = segments.find((s) => s.tag === 'W15');
     const adjustmentId = ctx.required(w15, 2, 'adjustment number');
     const date = w15 ? ctx.date(w15, 1, 'date') : undefined;
-    const parties = new PartyReader();
-    const lines: Line[] = [];
-    let lineNumber: string | undefined;
-    let line: Line | null = null;
-    for (const segment of segments) {
-      if (segment.tag === 'LX') {
-        parties.close();
-        lineNumber = el(segment, 1) || undefined;
-        line = null;
-      } else if (segment.tag === 'W19') {
+    const { lines, parties } = readLxLines<Line>(ctx, {
+      detailTag: 'W19',
+      line(segment, lineNumber) {
         const reasonCode = el(segment, 1);
         const quantity = ctx.number(segment, 2, 'credit/debit quantity');
         const { item } = readWarehouseItem(segment, 4, pairsFrom(segment, 5).slice(0, 2));
-        if (!reasonCode || quantity === undefined || !item) {
-          ctx.report(
-            'X12_MAPPING_MISSING_ELEMENT',
-            'error',
-            'W19 needs a reason code, a quantity and a product identifier; line skipped',
+        if (!reasonCode || quantity === undefined || !item)
+          return skippedLine(
+            ctx,
             segment,
+            'a reason code, a quantity and a product identifier',
             !reasonCode ? 1 : quantity === undefined ? 2 : 6,
-            '1',
           );
-          line = null;
-          continue;
-        }
-        line = {
+        return {
           item,
           quantity,
           uom: ctx.uom(el(segment, 3), segment, 3),
           reasonCode,
           ...(lineNumber ? { lineNumber } : {}),
         };
-        lines.push(line);
-      } else if (line && segment.tag === 'N9' && el(segment, 1) === 'ZZ' && el(segment, 2)) {
-        line.status ??= el(segment, 2);
-      } else if (line && segment.tag === 'G69' && el(segment, 1)) {
-        line.item.description ??= el(segment, 1);
-      } else if (lines.length === 0 && !line) {
-        parties.accept(segment);
-      }
-    }
+      },
+      extend(line, segment) {
+        if (segment.tag === 'N9' && el(segment, 1) === 'ZZ' && el(segment, 2)) line.status ??= el(segment, 2);
+      },
+    });
     if (adjustmentId === undefined) return [];
     return [
       {
         type: 'inventory.adjustment',
         adjustmentId,
         ...(date ? { date } : {}),
-        parties: parties.parties,
+        parties,
         lines,
       },
     ];

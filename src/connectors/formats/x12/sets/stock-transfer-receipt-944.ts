@@ -10,12 +10,12 @@ import {
   formatNumber,
   pairsFrom,
   partySegments,
-  PartyReader,
   seg,
   toX12Date,
   type MapContext,
 } from './common.js';
 import type { SetMapping } from './mapping-types.js';
+import { readLxLines, skippedLine } from './warehouse-lines.js';
 import { readWarehouseItem, splitUpcCase } from './warehouse-shipping-order-940.js';
 
 type Receipt = MessageOf<'stock.transfer_receipt'>;
@@ -32,58 +32,44 @@ export const stockTransferReceipt944: SetMapping<'stock.transfer_receipt'> = {
     const transferId = w17 ? el(w17, 4) || el(w17, 3) : '';
     if (!transferId) ctx.required(w17, 3, 'warehouse receipt number');
     const receiptDate = w17 ? ctx.date(w17, 2, 'date') : undefined;
-    const parties = new PartyReader();
-    const lines: Line[] = [];
-    let lineNumber: string | undefined;
-    let line: Line | null = null;
-    for (const segment of segments) {
-      if (segment.tag === 'LX') {
-        parties.close();
-        lineNumber = el(segment, 1) || undefined;
-        line = null;
-      } else if (segment.tag === 'W07') {
+    const { lines, parties } = readLxLines<Line>(ctx, {
+      detailTag: 'W07',
+      line(segment, lineNumber) {
         const quantity = ctx.number(segment, 1, 'quantity received');
         const { item } = readWarehouseItem(segment, 3, pairsFrom(segment, 4).slice(0, 2));
-        if (quantity === undefined || !item) {
-          ctx.report(
-            'X12_MAPPING_MISSING_ELEMENT',
-            'error',
-            'W07 needs a quantity and a product identifier; line skipped',
+        if (quantity === undefined || !item)
+          return skippedLine(
+            ctx,
             segment,
+            'a quantity and a product identifier',
             quantity === undefined ? 1 : 5,
-            '1',
           );
-          line = null;
-          continue;
-        }
         const lot = el(segment, 8);
-        line = {
+        return {
           item,
           quantity,
           uom: ctx.uom(el(segment, 2), segment, 2),
           ...(lineNumber ? { lineNumber } : {}),
           ...(lot ? { lot } : {}),
         };
-        lines.push(line);
-      } else if (line && segment.tag === 'W13') {
-        const damaged = ctx.number(segment, 1, 'quantity');
-        if (damaged !== undefined) line.damagedQuantity = (line.damagedQuantity ?? 0) + damaged;
-      } else if (line && segment.tag === 'QTY' && el(segment, 1) === '38') {
-        const expected = ctx.number(segment, 2, 'quantity');
-        if (expected !== undefined) line.expectedQuantity = expected;
-      } else if (line && segment.tag === 'G69' && el(segment, 1)) {
-        line.item.description ??= el(segment, 1);
-      } else if (lines.length === 0 && !line) {
-        parties.accept(segment);
-      }
-    }
+      },
+      extend(line, segment) {
+        if (segment.tag === 'W13') {
+          const damaged = ctx.number(segment, 1, 'quantity');
+          if (damaged !== undefined) line.damagedQuantity = (line.damagedQuantity ?? 0) + damaged;
+        } else if (segment.tag === 'QTY' && el(segment, 1) === '38') {
+          const expected = ctx.number(segment, 2, 'quantity');
+          if (expected !== undefined) line.expectedQuantity = expected;
+        }
+      },
+    });
     if (!transferId) return [];
     return [
       {
         type: 'stock.transfer_receipt',
         transferId,
         ...(receiptDate ? { receiptDate } : {}),
-        parties: parties.parties,
+        parties,
         lines,
       },
     ];

@@ -9,12 +9,12 @@ import {
   formatNumber,
   pairsFrom,
   partySegments,
-  PartyReader,
   seg,
   toX12Date,
   type MapContext,
 } from './common.js';
 import type { SetMapping } from './mapping-types.js';
+import { readLxLines, skippedLine } from './warehouse-lines.js';
 import { readWarehouseItem, splitUpcCase } from './warehouse-shipping-order-940.js';
 
 type Shipment = MessageOf<'stock.transfer_shipment'>;
@@ -30,52 +30,36 @@ export const stockTransferShipment943: SetMapping<'stock.transfer_shipment'> = {
     const transferId = w06 ? el(w06, 2) || el(w06, 4) : '';
     if (!transferId) ctx.required(w06, 2, 'depositor order number');
     const shipDate = w06 ? ctx.date(w06, 3, 'date') : undefined;
-    const parties = new PartyReader();
-    const lines: Line[] = [];
-    let lineNumber: string | undefined;
-    let line: Line | null = null;
-    for (const segment of segments) {
-      if (segment.tag === 'LX') {
-        parties.close();
-        lineNumber = el(segment, 1) || undefined;
-        line = null;
-      } else if (segment.tag === 'W04') {
+    const { lines, parties } = readLxLines<Line>(ctx, {
+      detailTag: 'W04',
+      line(segment, lineNumber) {
         const quantity = ctx.number(segment, 1, 'number of units shipped');
         const { item } = readWarehouseItem(segment, 3, pairsFrom(segment, 4).slice(0, 2));
-        if (quantity === undefined || !item) {
-          ctx.report(
-            'X12_MAPPING_MISSING_ELEMENT',
-            'error',
-            'W04 needs a quantity and a product identifier; line skipped',
+        if (quantity === undefined || !item)
+          return skippedLine(
+            ctx,
             segment,
+            'a quantity and a product identifier',
             quantity === undefined ? 1 : 5,
-            '1',
           );
-          line = null;
-          continue;
-        }
-        line = {
+        return {
           item,
           quantity,
           uom: ctx.uom(el(segment, 2), segment, 2),
           ...(lineNumber ? { lineNumber } : {}),
         };
-        lines.push(line);
-      } else if (line && segment.tag === 'G69' && el(segment, 1)) {
-        line.item.description ??= el(segment, 1);
-      } else if (line && segment.tag === 'N9' && el(segment, 1) === 'LT' && el(segment, 2)) {
-        line.lot ??= el(segment, 2);
-      } else if (lines.length === 0 && !line) {
-        parties.accept(segment);
-      }
-    }
+      },
+      extend(line, segment) {
+        if (segment.tag === 'N9' && el(segment, 1) === 'LT' && el(segment, 2)) line.lot ??= el(segment, 2);
+      },
+    });
     if (!transferId) return [];
     return [
       {
         type: 'stock.transfer_shipment',
         transferId,
         ...(shipDate ? { shipDate } : {}),
-        parties: parties.parties,
+        parties,
         lines,
       },
     ];

@@ -6,12 +6,12 @@ import {
   formatNumber,
   pairsFrom,
   partySegments,
-  PartyReader,
   seg,
   toX12Date,
   type MapContext,
 } from './common.js';
 import type { SetMapping } from './mapping-types.js';
+import { readLxLines, skippedLine } from './warehouse-lines.js';
 import { readWarehouseItem, splitUpcCase } from './warehouse-shipping-order-940.js';
 
 type Advice = MessageOf<'warehouse.shipping_advice'>;
@@ -52,16 +52,9 @@ export const warehouseShippingAdvice945: SetMapping<'warehouse.shipping_advice'>
     }
     if (!orderId) ctx.required(w06, 2, 'depositor order number');
     let shipDate = w06 ? ctx.date(w06, 3, 'date') : undefined;
-    const parties = new PartyReader();
-    const lines: Line[] = [];
-    let lineNumber: string | undefined;
-    let line: Line | null = null;
-    for (const segment of segments) {
-      if (segment.tag === 'LX') {
-        parties.close();
-        lineNumber = el(segment, 1) || undefined;
-        line = null;
-      } else if (segment.tag === 'W12') {
+    const { lines, parties } = readLxLines<Line>(ctx, {
+      detailTag: 'W12',
+      line(segment, lineNumber) {
         const ordered = ctx.number(segment, 2, 'quantity ordered');
         const shipped = ctx.number(segment, 3, 'number of units shipped');
         const { item } = readWarehouseItem(
@@ -69,22 +62,17 @@ export const warehouseShippingAdvice945: SetMapping<'warehouse.shipping_advice'>
           6,
           pairsFrom(segment, 7).slice(0, 1).concat(pairsFrom(segment, 16).slice(0, 1)),
         );
-        if (shipped === undefined || !item) {
-          ctx.report(
-            'X12_MAPPING_MISSING_ELEMENT',
-            'error',
-            'W12 needs units shipped and a product identifier; line skipped',
+        if (shipped === undefined || !item)
+          return skippedLine(
+            ctx,
             segment,
+            'units shipped and a product identifier',
             shipped === undefined ? 3 : 8,
-            '1',
           );
-          line = null;
-          continue;
-        }
         let status = STATUS_BY_CODE[el(segment, 1)] ?? 'other';
         // Shipped short of the order is partial whatever the code says.
         if (ordered !== undefined && shipped < ordered && status === 'shipped') status = 'partial';
-        line = {
+        return {
           item,
           quantity: shipped,
           uom: ctx.uom(el(segment, 5), segment, 5),
@@ -92,15 +80,13 @@ export const warehouseShippingAdvice945: SetMapping<'warehouse.shipping_advice'>
           ...(ordered !== undefined ? { orderedQuantity: ordered } : {}),
           ...(lineNumber ? { lineNumber } : {}),
         };
-        lines.push(line);
-      } else if (line && segment.tag === 'G69' && el(segment, 1) && line.item.description === undefined) {
-        line.item.description = el(segment, 1);
-      } else if (segment.tag === 'G62' && el(segment, 1) === '11' && lines.length === 0) {
+      },
+      header(segment) {
+        if (segment.tag !== 'G62' || el(segment, 1) !== '11') return false;
         shipDate = ctx.date(segment, 2, 'date') ?? shipDate;
-      } else if (lines.length === 0) {
-        parties.accept(segment);
-      }
-    }
+        return true;
+      },
+    });
     if (!orderId) return [];
     return [
       {
@@ -108,7 +94,7 @@ export const warehouseShippingAdvice945: SetMapping<'warehouse.shipping_advice'>
         orderId,
         ...(shipmentId ? { shipmentId } : {}),
         ...(shipDate ? { shipDate } : {}),
-        parties: parties.parties,
+        parties,
         lines,
       },
     ];
