@@ -46,7 +46,8 @@ interface CompiledRules {
   case: NormalizationRules['case'];
   /** Folded like the number, longest first. */
   prefixes: string[];
-  strip: Set<string> | null;
+  /** Matches any one of the separators, by code point. */
+  strip: RegExp | null;
   stripLeadingZeros: boolean;
 }
 
@@ -56,9 +57,19 @@ function compileRules(rules: NormalizationRules): CompiledRules {
     prefixes: [...rules.removePrefixes]
       .map((p) => (rules.case === 'upper' ? p.toUpperCase() : rules.case === 'lower' ? p.toLowerCase() : p))
       .sort((a, b) => b.length - a.length),
-    strip: rules.stripCharacters ? new Set(rules.stripCharacters) : null,
+    strip: rules.stripCharacters ? separatorPattern(rules.stripCharacters) : null,
     stripLeadingZeros: rules.stripLeadingZeros,
   };
+}
+
+/**
+ * A character class of the separators' code points, each written as \u{…} so that no
+ * separator can mean something to the pattern. One replace() is several times cheaper
+ * than rebuilding the number a code point at a time, which bulk imports do per row.
+ */
+function separatorPattern(characters: string): RegExp {
+  const escaped = Array.from(new Set(characters), (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return new RegExp(`[${escaped.join('')}]`, 'gu');
 }
 
 /** One implementation for both entry points; `steps` is null when nobody reads them. */
@@ -78,9 +89,7 @@ function applyRules(raw: string, rules: CompiledRules, steps: string[] | null): 
     }
   }
   if (rules.strip) {
-    // By code point, as the set was built from the string's code points.
-    let kept = '';
-    for (const c of value) if (!rules.strip.has(c)) kept += c;
+    const kept = value.replace(rules.strip, '');
     if (kept !== value) steps?.push('separators removed');
     value = kept;
   }

@@ -1,18 +1,18 @@
-import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import type { Insertable } from 'kysely';
-import { z } from 'zod';
 import type { PartXrefsTable, PartsTable, Store, XrefConflictsTable } from '../../../db/index.js';
 import { runWork, type Work } from '../../../kernel/index.js';
 import { isoTimestamp } from '../../../platform/clock.js';
 import type { Ctx } from '../../../platform/context.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
-import { createPartSchema, defaultWholeUnits, partNumberSchema } from '../catalog.schemas.js';
+import { defaultWholeUnits } from '../catalog.schemas.js';
 import { numberNormalizer } from '../normalization.js';
 import type { Scheme } from '../references.schemas.js';
 import { INTERNAL_SCHEME, listSchemes } from '../xrefs.service.js';
 import { insertRows, inLists } from './bulk-statements.js';
 import { columnPicker, parseColumnMapping } from './columns.js';
+import { csvRecords } from './csv-records.js';
+import { checkPart, checkXref, type PartRow } from './row-checks.js';
 
 export const IMPORT_KINDS = ['parts', 'xrefs'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -56,26 +56,6 @@ interface Row {
   fields: Record<string, string>;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map(
-      (i) =>
-        `${i.path.join('.') || 'row'}: ${i.code === 'invalid_type' && i.message.endsWith('received undefined') ? 'is required' : i.message}`,
-    )
-    .join('; ');
-}
-
-const xrefRowSchema = z.object({
-  partNumber: partNumberSchema,
-  scheme: z.string().min(1),
-  number: z.string().min(1).max(80),
-  source: z.string().max(60).default('import'),
-});
-
-const booleanCell = z
-  .enum(['true', 'false', 'yes', 'no', '1', '0', 'TRUE', 'FALSE', 'Y', 'N', 'y', 'n'])
-  .transform((v) => ['true', 'yes', '1', 'TRUE', 'Y', 'y'].includes(v));
-
 /**
  * Streams a CSV file into the part master, a batch per unit of work, so memory stays flat
  * and a crash loses at most the batch in flight. A run can be repeated: rows already in
@@ -104,23 +84,7 @@ export async function importCsv(
     summary.rejected += 1;
     options.onReject({ line: row.line, code, reason, record: row.record });
   };
-  const parser = source.pipe(
-    parse({
-      columns: true,
-      bom: true,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-      // Only the line number is needed; `info: true` would copy the whole context per record.
-      on_record: (record: Record<string, string>, context: { lines: number }) => ({
-        record,
-        line: context.lines,
-      }),
-    }),
-  );
-  // pipe() does not forward errors: a failing source (a broken upload, a size limit) must
-  // end the parse with that error rather than leave it waiting for more input.
-  source.once('error', (error) => parser.destroy(error));
+  const records = csvRecords(source);
   const seen = new Map<string, number>();
   // Schemes are read once per import, each with its rules prepared for many numbers.
   const schemes = new Map<string, ImportScheme>();
@@ -143,10 +107,7 @@ export async function importCsv(
     options.onProgress?.({ ...summary, durationMs: Date.now() - started });
   };
   try {
-    for await (const item of parser as AsyncIterable<{
-      record: Record<string, string>;
-      line: number;
-    }>) {
+    for await (const item of records) {
       summary.rows += 1;
       const row: Row = { line: item.line, record: item.record, fields: pick(item.record) };
       // A part number seen earlier in the same file is a duplicate, reported against its
@@ -179,20 +140,11 @@ async function importParts(
   reject: (row: Row, code: string, reason: string) => void,
   summary: ImportSummary,
 ): Promise<void> {
-  const valid: Array<{ row: Row; part: z.infer<typeof createPartSchema> }> = [];
+  const valid: Array<{ row: Row; part: PartRow }> = [];
   for (const row of rows) {
-    const wholeUnits =
-      row.fields.wholeUnits === undefined ? undefined : booleanCell.safeParse(row.fields.wholeUnits);
-    if (wholeUnits && !wholeUnits.success) {
-      reject(row, 'VALIDATION_FAILED', `wholeUnits: '${row.fields.wholeUnits}' is not yes/no`);
-      continue;
-    }
-    const parsed = createPartSchema.safeParse({ ...row.fields, wholeUnits: wholeUnits?.data });
-    if (!parsed.success) {
-      reject(row, 'VALIDATION_FAILED', describeIssues(parsed.error));
-      continue;
-    }
-    valid.push({ row, part: parsed.data });
+    const part = checkPart(row.fields);
+    if (typeof part === 'string') reject(row, 'VALIDATION_FAILED', part);
+    else valid.push({ row, part });
   }
   if (valid.length === 0) return;
   // The batch's parts already in the master, in a few set-based reads rather than per row.
@@ -289,32 +241,32 @@ async function importXrefs(
     source: string;
   }> = [];
   for (const row of rows) {
-    const parsed = xrefRowSchema.safeParse(row.fields);
-    if (!parsed.success) {
-      reject(row, 'VALIDATION_FAILED', describeIssues(parsed.error));
+    const xref = checkXref(row.fields);
+    if (typeof xref === 'string') {
+      reject(row, 'VALIDATION_FAILED', xref);
       continue;
     }
-    const known = schemes.get(parsed.data.scheme);
+    const known = schemes.get(xref.scheme);
     if (!known || known.scheme.code === INTERNAL_SCHEME.code) {
-      reject(row, 'SCHEME_NOT_FOUND', `no numbering scheme '${parsed.data.scheme}'`);
+      reject(row, 'SCHEME_NOT_FOUND', `no numbering scheme '${xref.scheme}'`);
       continue;
     }
-    const normalized = known.normalize(parsed.data.number);
+    const normalized = known.normalize(xref.number);
     if (!normalized) {
       reject(
         row,
         'VALIDATION_FAILED',
-        `'${parsed.data.number}' normalizes to nothing in scheme ${known.scheme.code}`,
+        `'${xref.number}' normalizes to nothing in scheme ${known.scheme.code}`,
       );
       continue;
     }
     candidates.push({
       row,
-      partNumber: parsed.data.partNumber,
+      partNumber: xref.partNumber,
       scheme: known.scheme,
-      raw: parsed.data.number,
+      raw: xref.number,
       normalized,
-      source: parsed.data.source,
+      source: xref.source,
     });
   }
   if (candidates.length === 0) return;
