@@ -370,8 +370,21 @@ export async function pendingInbound(
           eb('received_at', '<', before),
           eb.or([eb('due_at', 'is', null), eb('due_at', '<=', now)]),
         ]),
-        // A snapshot whose process stopped sending heartbeats is taken over and resumed.
-        eb.and([eb('status', '=', 'processing'), eb('processed_at', '<', staleBefore)]),
+        // A snapshot whose process stopped committing chunks is taken over and resumed.
+        eb.and([
+          eb('status', '=', 'processing'),
+          eb('processed_at', '<', staleBefore),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('stock_snapshots as s')
+                .select('s.id')
+                .whereRef('s.tenant_id', '=', 'inbox_messages.tenant_id')
+                .whereRef('s.message_id', '=', 'inbox_messages.id')
+                .where('s.updated_at', '>=', staleBefore),
+            ),
+          ),
+        ]),
       ]),
     )
     .orderBy('received_at')

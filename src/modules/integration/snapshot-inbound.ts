@@ -61,21 +61,16 @@ export async function processSnapshotInbound(
     const inputs = piece.message === null ? [] : await mapPiece(expression, piece.message);
     commands += inputs.length;
     const lines = inputs.flatMap((input) => toLines(input, piece.ref));
-    const applied = await runWork(store, ctx, async (w) => {
-      const result = await applySnapshotChunk(w, snapshot.id, chunk, { lines, rejects: piece.rejects });
-      if (result) await heartbeat(w.trx, messageId, isoTimestamp(ctx.clock));
-      return result;
-    });
+    // Each chunk's claim also stamps the snapshot's updated_at: that is the heartbeat.
+    const applied = await runWork(store, ctx, (w) =>
+      applySnapshotChunk(w, snapshot.id, chunk, { lines, rejects: piece.rejects }),
+    );
     // Another process took this chunk: it owns the snapshot now.
     if (!applied) return outcome('processing');
     chunk += 1;
   }
   for (;;) {
-    const swept = await runWork(store, ctx, async (w) => {
-      const n = await sweepSnapshot(w, snapshot.id);
-      if (n) await heartbeat(w.trx, messageId, isoTimestamp(ctx.clock));
-      return n;
-    });
+    const swept = await runWork(store, ctx, (w) => sweepSnapshot(w, snapshot.id));
     if (swept === null) return outcome('processing');
     if (swept === 0) break;
   }
@@ -107,9 +102,14 @@ export async function processSnapshotInbound(
 }
 
 /**
- * Takes the message for this process: from received or failed, or from processing when its
- * heartbeat is the one the caller saw (a process that died); the compare-and-set on the
- * heartbeat lets only one of several processes win. Starts (or finds) its snapshot.
+ * Takes the message for this process: from received or failed, or from processing when the
+ * inbound worker found it stale (a process that died: see pendingInbound); the
+ * compare-and-set on processed_at lets only one of several processes win. Starts (or finds)
+ * its snapshot. The heartbeat while chunks are applied is the snapshot's updated_at, not the
+ * message row: rewriting a row that holds a 30 MB body for every chunk cost SQLite a quarter
+ * of a second each time. Should a live process commit a chunk between the worker's check and
+ * this claim, the chunk compare-and-set still applies each chunk once, and the process that
+ * loses one leaves.
  */
 async function claimSnapshotMessage(
   store: Store,
@@ -163,15 +163,6 @@ async function claimSnapshotMessage(
       shadow,
     };
   });
-}
-
-async function heartbeat(trx: Parameters<typeof requireInboxRow>[0], messageId: string, now: string) {
-  await trx
-    .updateTable('inbox_messages')
-    .set({ processed_at: now })
-    .where('id', '=', messageId)
-    .where('status', '=', 'processing')
-    .execute();
 }
 
 async function mapPiece(
