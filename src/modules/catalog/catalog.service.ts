@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database, Trx } from '../../db/index.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, DialectName, Trx } from '../../db/index.js';
 import type { Reader, Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
@@ -121,20 +121,30 @@ export async function partsByIds(
   return out;
 }
 
-/** Parts by their internal numbers, in pages of 500 (bulk paths: snapshots, imports). */
+/**
+ * Parts by their internal numbers (bulk paths: snapshots, imports). PostgreSQL takes them in
+ * one statement with an array parameter: planning a 500-value IN list cost more than running
+ * it. SQLite takes IN lists of 500 (its parameter limit), planning is cheap there.
+ */
 export async function partsByNumbers(
   db: Kysely<Database> | Trx,
   tenantId: string,
   partNumbers: string[],
+  dialect: DialectName = 'sqlite',
 ): Promise<Map<string, Part>> {
   const out = new Map<string, Part>();
-  for (let i = 0; i < partNumbers.length; i += 500) {
-    const chunk = partNumbers.slice(i, i + 500);
+  const page = dialect === 'postgres' ? 50_000 : 500;
+  for (let i = 0; i < partNumbers.length; i += page) {
+    const chunk = partNumbers.slice(i, i + page);
     const rows = await db
       .selectFrom('parts')
       .selectAll()
       .where('tenant_id', '=', tenantId)
-      .where('part_number', 'in', chunk)
+      .where((eb) =>
+        dialect === 'postgres'
+          ? eb('part_number', '=', sql<string>`any(${chunk}::text[])`)
+          : eb('part_number', 'in', chunk),
+      )
       .execute();
     for (const row of rows) out.set(row.part_number, toPart(row));
   }

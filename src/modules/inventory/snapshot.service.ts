@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Database, Trx } from '../../db/index.js';
+import type { Database, DialectName, Trx } from '../../db/index.js';
 import type { Reader, Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
@@ -202,7 +202,12 @@ export async function sweepSnapshot(w: Work, snapshotId: string, limit = 5000): 
   if (rows.length === 0) return 0;
   const chunk = Number(snapshot.chunks_done);
   if (!(await claimChunk(w, snapshotId, chunk))) return null;
-  const parts = await partsByNumbers(w.trx, tenantId, [...new Set(rows.map((r) => r.part_number))]);
+  const parts = await partsByNumbers(
+    w.trx,
+    tenantId,
+    [...new Set(rows.map((r) => r.part_number))],
+    w.dialect,
+  );
   const resolved: Resolved[] = [];
   for (const row of rows) {
     const part = parts.get(row.part_number);
@@ -278,7 +283,12 @@ async function resolveLines(
   records: LineRecord[],
 ): Promise<Resolved[]> {
   const tenantId = w.ctx.tenantId;
-  const parts = await partsByNumbers(w.trx, tenantId, [...new Set(lines.map((l) => l.partNumber))]);
+  const parts = await partsByNumbers(
+    w.trx,
+    tenantId,
+    [...new Set(lines.map((l) => l.partNumber))],
+    w.dialect,
+  );
   const locations = new Map<string, { id: string; code: string } | null>();
   const resolved: Resolved[] = [];
   const seen = new Set<string>();
@@ -377,7 +387,12 @@ interface BalanceRow {
 }
 
 /** Available balances of the lines' parts at their locations, keyed part|location. */
-async function readBalances(trx: Trx, tenantId: string, lines: Resolved[]): Promise<Map<string, BalanceRow>> {
+async function readBalances(
+  trx: Trx,
+  dialect: DialectName,
+  tenantId: string,
+  lines: Resolved[],
+): Promise<Map<string, BalanceRow>> {
   const byLocation = new Map<string, string[]>();
   for (const l of lines) {
     const ids = byLocation.get(l.location.id) ?? [];
@@ -386,14 +401,21 @@ async function readBalances(trx: Trx, tenantId: string, lines: Resolved[]): Prom
   }
   const out = new Map<string, BalanceRow>();
   for (const [locationId, partIds] of byLocation) {
-    for (let i = 0; i < partIds.length; i += BATCH) {
+    // PostgreSQL: one statement per location with an array (see partsByNumbers).
+    const page = dialect === 'postgres' ? partIds.length : BATCH;
+    for (let i = 0; i < partIds.length; i += page) {
+      const ids = partIds.slice(i, i + page);
       const rows = await trx
         .selectFrom('stock_balances')
         .select(['part_id', 'on_hand_milli', 'reserved_milli', 'snapshot_id'])
         .where('tenant_id', '=', tenantId)
         .where('status', '=', 'available')
         .where('location_id', '=', locationId)
-        .where('part_id', 'in', partIds.slice(i, i + BATCH))
+        .where((eb) =>
+          dialect === 'postgres'
+            ? eb('part_id', '=', sql<string>`any(${ids}::text[])`)
+            : eb('part_id', 'in', ids),
+        )
         .execute();
       for (const r of rows)
         out.set(`${r.part_id}|${locationId}`, {
@@ -431,7 +453,7 @@ async function reconcile(
   const tenantId = w.ctx.tenantId;
   const now = isoTimestamp(w.ctx.clock);
   const mode = snapshot.mode as SnapshotMode;
-  const balances = await readBalances(w.trx, tenantId, lines);
+  const balances = await readBalances(w.trx, w.dialect, tenantId, lines);
   const marks: Array<{ line: Resolved; deltaMilli: number }> = [];
   const decreases: Change[] = [];
   const slow: Change[] = [];
