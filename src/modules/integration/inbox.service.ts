@@ -329,15 +329,48 @@ export async function discardInbound(
   return getInboxMessage({ db: store.db, ctx, dialect: store.dialect }, messageId);
 }
 
+/**
+ * Every column but the raw body: the API shows a message's envelope and outcome, and a
+ * snapshot's body is tens of megabytes (replay and retry read the body themselves).
+ */
+const ENVELOPE_COLUMNS = [
+  'id',
+  'tenant_id',
+  'system_code',
+  'flow_code',
+  'idempotency_key',
+  'transport',
+  'content_type',
+  'body_sha256',
+  'meta_json',
+  'received_at',
+  'status',
+  'attempts',
+  'mapping_code',
+  'mapping_version',
+  'result_json',
+  'error_code',
+  'error_detail',
+  'processed_at',
+  'due_at',
+] as const satisfies ReadonlyArray<keyof Database['inbox_messages']>;
+
 export async function getInboxMessage(r: Reader, id: string): Promise<InboxMessage> {
-  return toInboxMessage(await requireInboxRow(r.db, r.ctx.tenantId, id));
+  const row = await r.db
+    .selectFrom('inbox_messages')
+    .select(ENVELOPE_COLUMNS)
+    .where('tenant_id', '=', r.ctx.tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${id}'`);
+  return toInboxMessage(row);
 }
 
 export async function listInbox(
   r: Reader,
   query: { flowCode?: string | undefined; status?: InboxStatus | undefined; limit: number },
 ): Promise<InboxMessage[]> {
-  let qb = r.db.selectFrom('inbox_messages').selectAll().where('tenant_id', '=', r.ctx.tenantId);
+  let qb = r.db.selectFrom('inbox_messages').select(ENVELOPE_COLUMNS).where('tenant_id', '=', r.ctx.tenantId);
   if (query.flowCode) qb = qb.where('flow_code', '=', query.flowCode);
   if (query.status) qb = qb.where('status', '=', query.status);
   return (await qb.orderBy('id', 'desc').limit(query.limit).execute()).map(toInboxMessage);
@@ -422,7 +455,7 @@ export async function processDueInbound(
   return { messageId, status: 'received', dueAt };
 }
 
-function toInboxMessage(row: Database['inbox_messages']): InboxMessage {
+function toInboxMessage(row: Omit<Database['inbox_messages'], 'body'>): InboxMessage {
   return {
     id: row.id,
     systemCode: row.system_code,
