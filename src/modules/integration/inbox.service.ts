@@ -429,19 +429,34 @@ export async function pendingInbound(
 /**
  * The inbound worker's way in: applies a pending message unless its flow's integration
  * windows are closed now, in which case the message waits for the next opening (its due time
- * moves there, so the worker does not pick it up again in the meantime). An operator's retry
- * goes through processInbound directly and applies at once.
+ * moves there, so the worker does not pick it up again in the meantime). Snapshots start in
+ * the background. An operator's retry goes through processInbound and applies at once.
  */
 export async function processDueInbound(
   store: Store,
   ctx: Ctx,
   messageId: string,
   now: Date,
-): Promise<ProcessOutcome | { messageId: string; status: 'received'; dueAt: string }> {
-  const head = await requireInboxRow(store.db, ctx.tenantId, messageId);
+): Promise<ProcessOutcome | { messageId: string; status: InboxStatus; dueAt: string | null }> {
+  const head = await store.db
+    .selectFrom('inbox_messages')
+    .select(['flow_code', 'status'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  if (!head) throw new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${messageId}'`);
   const flow = await requireFlow(store.db, ctx.tenantId, head.flow_code);
   const opening = windowDecision(flow.windows, now).open ? null : nextWindowOpening(flow.windows, now);
-  if (opening === null) return processInbound(store, ctx, messageId);
+  if (opening === null) {
+    if (!flow.options.snapshot) return processInbound(store, ctx, messageId);
+    // A snapshot takes a minute or more: it runs in the background (one per process) so the
+    // worker goes on with other due messages; a process busy with one leaves this for later.
+    const started = startSnapshotInBackground(
+      () => processInbound(store, ctx, messageId),
+      () => undefined, // processInbound records its own failures on the message
+    );
+    return { messageId, status: started ? 'processing' : (head.status as InboxStatus), dueAt: null };
+  }
   const dueAt = opening.toISOString();
   await runWork(store, ctx, async (w) => {
     await w.trx
