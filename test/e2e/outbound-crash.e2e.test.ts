@@ -149,12 +149,17 @@ function suite(name: string, target: () => StoreTarget) {
         const refs = erp.order.filter((e) => e.part === part).map((e) => e.ref);
         expect(refs, part).toEqual([...refs].sort((a, b) => a - b));
       }
-      const delivered = await call(
-        hub.url,
-        'GET',
-        '/api/v1/integration/deliveries?status=delivered&limit=500',
-      );
-      expect(delivered.body.items).toHaveLength(MOVEMENTS);
+      // The ERP may have the last one before the hub has recorded its answer (or, when a kill
+      // cut the answer off, before the claim times out and it is sent again): wait for both.
+      const deliveredCount = async () =>
+        (await call(hub.url, 'GET', '/api/v1/integration/deliveries?status=delivered&limit=500')).body.items
+          .length as number;
+      let delivered = await deliveredCount();
+      for (let i = 0; i < 100 && delivered < MOVEMENTS; i++) {
+        await sleep(100);
+        delivered = await deliveredCount();
+      }
+      expect(delivered).toBe(MOVEMENTS);
     } finally {
       await stopHub(hub);
       erp.server.close();
