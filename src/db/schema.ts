@@ -269,6 +269,38 @@ export interface StockSnapshotLinesTable {
   detail: string;
 }
 
+export interface WorkOrdersTable {
+  id: string;
+  tenant_id: string;
+  external_ref: string;
+  source_system: string;
+  technician_van: string | null;
+  job_region: string;
+  priority: number;
+  due_at: string;
+  fsm_created_at: string;
+  status: string;
+  lines_json: string;
+  plan_json: string;
+  created_at: string;
+  reserved_at: string | null;
+}
+
+export interface RequisitionsTable {
+  id: string;
+  tenant_id: string;
+  work_order_id: string;
+  line_id: string;
+  part_number: string;
+  quantity_milli: number;
+  source: string;
+  from_location: string | null;
+  supplier: string | null;
+  arrives_at: string | null;
+  status: string;
+  created_at: string;
+}
+
 export interface InboxMessagesTable {
   id: string;
   tenant_id: string;
@@ -514,6 +546,8 @@ export interface Database {
   integration_flow_secrets: IntegrationFlowSecretsTable;
   integration_mappings: IntegrationMappingsTable;
   inbox_messages: InboxMessagesTable;
+  work_orders: WorkOrdersTable;
+  requisitions: RequisitionsTable;
   outbound_deliveries: OutboundDeliveriesTable;
   circuit_breakers: CircuitBreakersTable;
   x12_control_numbers: X12ControlNumbersTable;

@@ -11,6 +11,7 @@ import {
   registerReferenceRoutes,
 } from '../modules/catalog/index.js';
 import { registerInventoryRoutes } from '../modules/inventory/index.js';
+import { registerFulfillmentRoutes } from '../modules/fulfillment/index.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
 import { registerIntegrationRoutes } from '../modules/integration/index.js';
@@ -86,6 +87,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   registerImportRoutes(app, deps, { maxBytes: options.importLimit });
   registerIntegrationRoutes(app, deps, { maxMessageBytes: options.importLimit });
   registerInventoryRoutes(app, deps);
+  registerFulfillmentRoutes(app, deps);
   registerAuditRoutes(app, deps);
   return app;
 }

@@ -58,6 +58,7 @@ export const ERROR_CATALOG = {
   REASON_CODE_UNKNOWN: { status: 422, title: 'Unknown reason code' },
   POLICY_INVALID: { status: 422, title: 'The policy is not acceptable' },
   SNAPSHOT_NOT_FOUND: { status: 404, title: 'Inventory snapshot not found' },
+  WORK_ORDER_NOT_FOUND: { status: 404, title: 'Work order not found' },
   SNAPSHOT_LINE_DUPLICATE: { status: 422, title: 'The snapshot counts this part at this location twice' },
   SNAPSHOT_LINE_TRACKED: {
     status: 422,

@@ -39,6 +39,8 @@ const EXPECTED: Array<[Op['name'], Role[]]> = [
   ['create reservation', [A, I, P, D]],
   ['release reservation', [A, I, P, D]],
   ['read reservations', [A, I, P, D, T, U, R]],
+  ['receive work order', [A, I, P, D]],
+  ['read work orders', [A, I, P, D, T, U, R]],
   ['read policy', [A, I, P, D, U]],
   ['write policy', [A, P]],
   ['read audit', [A, U]],
@@ -128,6 +130,21 @@ const OPS: Op[] = [
       t.api('POST', `/api/v1/reservations/${await fx.reservationId()}/release`, { key, body: {} }),
   },
   { name: 'read reservations', call: (t, key) => t.api('GET', '/api/v1/reservations', { key }) },
+  {
+    name: 'receive work order',
+    call: (t, key, fx) =>
+      t.api('POST', '/api/v1/work-orders', {
+        key,
+        body: {
+          externalRef: `WO-M-${Math.random().toString(36).slice(2)}`,
+          jobRegion: 'NORTH',
+          priority: 1,
+          dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+          lines: [{ lineId: '1', partNumber: fx.partNumber, quantity: 1 }],
+        },
+      }),
+  },
+  { name: 'read work orders', call: (t, key) => t.api('GET', '/api/v1/work-orders', { key }) },
   { name: 'read policy', call: (t, key) => t.api('GET', '/api/v1/policies/reservation', { key }) },
   {
     name: 'write policy',

@@ -12,6 +12,7 @@ import * as x12ControlNumbers from './0010-x12-control-numbers.js';
 import * as stockSnapshots from './0011-stock-snapshots.js';
 import * as inboundDueAt from './0012-inbound-due-at.js';
 import * as flowConnectors from './0013-flow-connectors.js';
+import * as workOrders from './0014-work-orders.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-stock-snapshots': stockSnapshots,
   '0012-inbound-due-at': inboundDueAt,
   '0013-flow-connectors': flowConnectors,
+  '0014-work-orders': workOrders,
 };
 
 export const migrationProvider: MigrationProvider = {

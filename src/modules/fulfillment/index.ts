@@ -1,4 +1,4 @@
-/** Fulfillment (issue 5): work orders to parts. So far: the sourcing decision. */
+/** Fulfillment (issue 5): work orders to parts: the sourcing decision, reservations, requisitions. */
 export {
   decideSourcing,
   SOURCE_TIERS,
@@ -14,3 +14,11 @@ export {
   type StockOffer,
   type Substitution,
 } from './sourcing.js';
+export { receiveWorkOrder, getWorkOrder, listWorkOrders } from './work-orders.service.js';
+export {
+  workOrderInputSchema,
+  type WorkOrder,
+  type WorkOrderInput,
+  type Requisition,
+} from './fulfillment.schemas.js';
+export { registerFulfillmentRoutes } from './fulfillment.routes.js';

@@ -1,0 +1,141 @@
+/**
+ * Work orders (issue 5): sourced on arrival from the stock the hub sees — the technician's
+ * van first, then the network, then a purchase — with the stock reserved and a requisition
+ * raised (an outbox event) for anything that must move or be bought, in one unit of work.
+ */
+import { expect, it } from 'vitest';
+import { describeEachStore, type TestHub } from '../support/each-store.js';
+import { makeLocation, makePart, receive, uniqueCode } from '../support/factories.js';
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+async function network(t: TestHub) {
+  const region = uniqueCode('R');
+  const van = await makeLocation(t, { type: 'technician_van', region });
+  const otherVan = await makeLocation(t, { type: 'technician_van', region });
+  const fsl = await makeLocation(t, { type: 'forward_stocking_location', region });
+  const dc = await makeLocation(t, { type: 'central_dc', region: uniqueCode('R') });
+  const [onVan, inFsl, nowhere] = [await makePart(t), await makePart(t), await makePart(t)];
+  await receive(t, onVan, van, 2);
+  await receive(t, onVan, fsl, 5);
+  await receive(t, inFsl, otherVan, 9);
+  await receive(t, inFsl, fsl, 3);
+  await receive(t, inFsl, dc, 50);
+  return { region, van, fsl, dc, onVan, inFsl, nowhere };
+}
+
+async function stock(t: TestHub, partNumber: string, locationCode: string) {
+  const res = await t.api('GET', `/api/v1/stock?partNumber=${partNumber}&locationCode=${locationCode}`);
+  return res.body.items.find((r: { status: string }) => r.status === 'available') as {
+    onHand: number;
+    reserved: number;
+  };
+}
+
+describeEachStore('work orders', (hub) => {
+  it('takes what the van has without a requisition, and raises one for what must move or be bought', async () => {
+    const t = hub();
+    const n = await network(t);
+    const ref = uniqueCode('WO');
+    const created = await t.api('POST', '/api/v1/work-orders', {
+      body: {
+        externalRef: ref,
+        technicianVan: n.van.code,
+        jobRegion: n.region,
+        priority: 50,
+        dueAt: inDays(7),
+        createdAt: new Date(Date.now() - 60_000).toISOString(),
+        lines: [
+          { lineId: '1', partNumber: n.onVan.partNumber, quantity: 1 },
+          { lineId: '2', partNumber: n.inFsl.partNumber, quantity: 2 },
+          { lineId: '3', partNumber: n.nowhere.partNumber, quantity: 1 },
+        ],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const wo = created.body;
+    expect(wo).toMatchObject({ externalRef: ref, status: 'sourced', technicianVan: n.van.code });
+    expect(wo.latencyMs).toBeGreaterThanOrEqual(60_000);
+    const line = (id: string) => wo.plan.find((l: { lineId: string }) => l.lineId === id);
+    // Van first: the part on the van comes from the van, and no requisition is raised for it.
+    expect(line('1')).toMatchObject({
+      requisitionNeeded: false,
+      allocations: [{ source: 'van', locationCode: n.van.code, quantity: 1 }],
+    });
+    expect(line('1').reasons.join(' ')).toContain('van');
+    // Not from another technician's van: the forward stocking location in the job's region.
+    expect(line('2')).toMatchObject({
+      requisitionNeeded: true,
+      allocations: [{ source: 'forward_stocking_location', locationCode: n.fsl.code, quantity: 2 }],
+    });
+    expect(line('3')).toMatchObject({ allocations: [{ source: 'purchase', quantity: 1 }] });
+    expect(
+      wo.requisitions.map((r: { lineId: string; source: string; fromLocation: string | null }) => [
+        r.lineId,
+        r.source,
+        r.fromLocation,
+      ]),
+    ).toEqual([
+      ['2', 'forward_stocking_location', n.fsl.code],
+      ['3', 'purchase', null],
+    ]);
+    // Reserved where the plan takes it, nowhere else.
+    expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ onHand: 2, reserved: 1 });
+    expect(await stock(t, n.onVan.partNumber, n.fsl.code)).toMatchObject({ reserved: 0 });
+    expect(await stock(t, n.inFsl.partNumber, n.fsl.code)).toMatchObject({ onHand: 3, reserved: 2 });
+    // The ERP's requisitions are events in the outbox, with the reasons.
+    const events = await t.api('GET', '/api/v1/events?type=fulfillment.requisition_raised&limit=1000');
+    const mine = events.body.items.filter(
+      (e: { payload: { workOrder: string } }) => e.payload.workOrder === ref,
+    );
+    expect(mine).toHaveLength(2);
+    expect(mine[0].payload.reasons.length).toBeGreaterThan(0);
+
+    // The same work order again has no further effect.
+    const again = await t.api('POST', '/api/v1/work-orders', {
+      body: {
+        externalRef: ref,
+        technicianVan: n.van.code,
+        jobRegion: n.region,
+        priority: 50,
+        dueAt: inDays(7),
+        lines: [{ lineId: '1', partNumber: n.onVan.partNumber, quantity: 1 }],
+      },
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(wo.id);
+    expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 1 });
+    expect((await t.api('GET', `/api/v1/work-orders/${ref}`)).body).toEqual(wo);
+  });
+
+  it('refuses an unknown part or a van that is not a van, and stores and reserves nothing', async () => {
+    const t = hub();
+    const n = await network(t);
+    const base = { jobRegion: n.region, priority: 10, dueAt: inDays(2) };
+    const unknown = await t.api('POST', '/api/v1/work-orders', {
+      body: {
+        ...base,
+        externalRef: uniqueCode('WO'),
+        technicianVan: n.van.code,
+        lines: [
+          { lineId: '1', partNumber: n.onVan.partNumber, quantity: 1 },
+          { lineId: '2', partNumber: 'NO-SUCH-PART', quantity: 1 },
+        ],
+      },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('PART_NOT_FOUND');
+    const notVan = await t.api('POST', '/api/v1/work-orders', {
+      body: {
+        ...base,
+        externalRef: uniqueCode('WO'),
+        technicianVan: n.fsl.code,
+        lines: [{ lineId: '1', partNumber: n.onVan.partNumber, quantity: 1 }],
+      },
+    });
+    expect(notVan.status).toBe(400);
+    expect(notVan.body.code).toBe('VALIDATION_FAILED');
+    expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 0 });
+    expect((await t.api('GET', '/api/v1/work-orders/NO-SUCH-WO')).body.code).toBe('WORK_ORDER_NOT_FOUND');
+  });
+});
