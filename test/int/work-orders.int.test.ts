@@ -138,4 +138,77 @@ describeEachStore('work orders', (hub) => {
     expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 0 });
     expect((await t.api('GET', '/api/v1/work-orders/NO-SUCH-WO')).body.code).toBe('WORK_ORDER_NOT_FOUND');
   });
+  it('receives a work order from the FSM through a flow, once, and a shadow flow only previews it', async () => {
+    const t = hub();
+    const n = await network(t);
+    const suffix = uniqueCode('fsm');
+    await t.api('POST', '/api/v1/integration/systems', {
+      body: { code: `FSM-${suffix}`, kind: 'fsm', name: 'Field service', ownerTeam: 'Service IT' },
+    });
+    // The FSM's own JSON, mapped to the hub's command.
+    const mapping = await t.api('POST', '/api/v1/integration/mappings', {
+      body: {
+        code: `wo-${suffix}`,
+        expression: `{"command": "work_order.receive", "input": {"externalRef": number, "sourceSystem": "FSM",
+          "technicianVan": tech.van, "jobRegion": site.region, "priority": prio, "dueAt": sla, "createdAt": created,
+          "lines": [parts.{"lineId": $string(pos), "partNumber": sku, "quantity": qty}]}}`,
+      },
+    });
+    expect(mapping.status, JSON.stringify(mapping.body)).toBe(201);
+    const flow = async (code: string, state: string) => {
+      const res = await t.api('POST', '/api/v1/integration/flows', {
+        body: {
+          code,
+          systemCode: `FSM-${suffix}`,
+          entity: 'work_order',
+          direction: 'inbound',
+          format: 'json',
+          transport: 'http',
+          state,
+          mappingCode: `wo-${suffix}`,
+          mappingVersion: 1,
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    };
+    await flow(`live-${suffix}`, 'live');
+    await flow(`shadow-${suffix}`, 'shadow');
+    const fsmMessage = (number: string) => ({
+      number,
+      tech: { van: n.van.code },
+      site: { region: n.region },
+      prio: 70,
+      sla: inDays(3),
+      created: new Date().toISOString(),
+      parts: [{ pos: 10, sku: n.onVan.partNumber, qty: 1 }],
+    });
+    const send = (code: string, body: unknown, key: string) =>
+      t.api('POST', `/api/v1/integration/flows/${code}/messages`, {
+        body,
+        headers: { 'idempotency-key': key },
+      });
+
+    const shadowRef = uniqueCode('WO');
+    const previewed = await send(`shadow-${suffix}`, fsmMessage(shadowRef), `s-${shadowRef}`);
+    expect(previewed.body.outcome, JSON.stringify(previewed.body)).toMatchObject({ status: 'shadowed' });
+    expect(previewed.body.outcome.previews[0]).toMatchObject({
+      entity: `work_order:${shadowRef}`,
+      change: 'create',
+      after: [{ lineId: '10', allocations: [{ source: 'van', locationCode: n.van.code }] }],
+    });
+    expect((await t.api('GET', `/api/v1/work-orders/${shadowRef}`)).status).toBe(404);
+    expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 0 });
+
+    const ref = uniqueCode('WO');
+    for (let i = 0; i < 2; i++) {
+      const sent = await send(`live-${suffix}`, fsmMessage(ref), `evt-${ref}`);
+      expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+      if (i === 0) expect(sent.body.outcome).toMatchObject({ status: 'applied', commands: 1 });
+      else expect(sent.body).toMatchObject({ duplicate: true, outcome: null });
+    }
+    const wo = (await t.api('GET', `/api/v1/work-orders/${ref}`)).body;
+    expect(wo).toMatchObject({ externalRef: ref, sourceSystem: 'FSM', priority: 70, requisitions: [] });
+    expect(wo.plan[0]).toMatchObject({ lineId: '10', requisitionNeeded: false });
+    expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 1 });
+  });
 });

@@ -20,7 +20,7 @@ import {
   type WorkOrderInput,
 } from './fulfillment.schemas.js';
 import { DEFAULT_LEAD_TIMES, leadTimeHours } from './lead-times.js';
-import { decideSourcing, type LinePlan, type StockOffer } from './sourcing.js';
+import { decideSourcing, type LinePlan, type SourcingPlan, type StockOffer } from './sourcing.js';
 
 export async function receiveWorkOrder(w: Work, raw: unknown): Promise<WorkOrder> {
   const input = workOrderInputSchema.parse(raw);
@@ -31,13 +31,20 @@ export async function receiveWorkOrder(w: Work, raw: unknown): Promise<WorkOrder
       existing,
       (await requisitionRows(w.trx, tenantId, [existing.id])).get(existing.id) ?? [],
     );
+  const plan = await planWorkOrder(w, input);
+  return reserveAndRequisition(w, input, plan);
+}
 
+/**
+ * The sourcing plan a work order would get now, read in the caller's unit of work without
+ * changing anything (shadow flows and replay preview it; receiveWorkOrder then applies it).
+ */
+export async function planWorkOrder(w: Work, input: WorkOrderInput): Promise<SourcingPlan> {
   const now = isoTimestamp(w.ctx.clock);
   const partNumbers = [...new Set(input.lines.map((l) => l.partNumber))];
-  for (const partNumber of partNumbers) await requirePart(w.trx, tenantId, partNumber);
+  for (const partNumber of partNumbers) await requirePart(w.trx, w.ctx.tenantId, partNumber);
   if (input.technicianVan) await requireVan(w, input.technicianVan);
-
-  const plan = decideSourcing({
+  return decideSourcing({
     now,
     lines: input.lines.map((line) => ({
       ...line,
@@ -52,7 +59,12 @@ export async function receiveWorkOrder(w: Work, raw: unknown): Promise<WorkOrder
       leadTimeHours: DEFAULT_LEAD_TIMES.purchase,
     })),
   });
+}
 
+/** Reserves what the plan takes from stock and raises the requisitions, with the work order. */
+async function reserveAndRequisition(w: Work, input: WorkOrderInput, plan: SourcingPlan): Promise<WorkOrder> {
+  const tenantId = w.ctx.tenantId;
+  const now = isoTimestamp(w.ctx.clock);
   const id = w.ctx.ids.next('wo');
   let reserved = false;
   const requisitions: Requisition[] = [];

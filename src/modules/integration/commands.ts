@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Work } from '../../kernel/index.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { convertToBase, createPart, requirePart, updatePartAttributes, type Part } from '../catalog/index.js';
+import { planWorkOrder, receiveWorkOrder, workOrderInputSchema } from '../fulfillment/index.js';
 import { postCount, postMovement, queryStock } from '../inventory/index.js';
 import type { MappedCommand } from './mapping.js';
 
@@ -87,6 +88,8 @@ const schemas = {
       lines: z.array(snapshotLine).max(100_000),
     })
     .strict(),
+  // A job from the FSM: sourced, reserved and requisitioned by the fulfillment module.
+  'work_order.receive': workOrderInputSchema,
 } as const;
 
 export type CommandName = keyof typeof schemas;
@@ -206,6 +209,17 @@ export async function previewCommand(w: Work, cmd: MappedCommand): Promise<Comma
         after: { onHand: current + delta },
       };
     }
+    case 'work_order.receive': {
+      const input = parse({ ...cmd, command: 'work_order.receive' });
+      const plan = await planWorkOrder(w, input);
+      return {
+        command: cmd.command,
+        entity: `work_order:${input.externalRef}`,
+        change: 'create',
+        before: null,
+        after: plan.lines.map((l) => ({ lineId: l.lineId, allocations: l.allocations, reasons: l.reasons })),
+      };
+    }
     case 'stock.count': {
       const input = parse({ ...cmd, command: 'stock.count' });
       const lines = [];
@@ -296,5 +310,7 @@ export async function applyCommand(w: Work, cmd: MappedCommand, reference: strin
         lines,
       });
     }
+    case 'work_order.receive':
+      return receiveWorkOrder(w, parse({ ...cmd, command: 'work_order.receive' }));
   }
 }
