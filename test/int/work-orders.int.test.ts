@@ -211,4 +211,44 @@ describeEachStore('work orders', (hub) => {
     expect(wo.plan[0]).toMatchObject({ lineId: '10', requisitionNeeded: false });
     expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 1 });
   });
+  it('cancelling a work order releases its reservations and cancels its requisitions, once', async () => {
+    const t = hub();
+    const n = await network(t);
+    const ref = uniqueCode('WO');
+    const created = await t.api('POST', '/api/v1/work-orders', {
+      body: {
+        externalRef: ref,
+        technicianVan: n.van.code,
+        jobRegion: n.region,
+        priority: 40,
+        dueAt: inDays(5),
+        lines: [
+          { lineId: '1', partNumber: n.onVan.partNumber, quantity: 2 },
+          { lineId: '2', partNumber: n.inFsl.partNumber, quantity: 1 },
+        ],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 2 });
+    expect(await stock(t, n.inFsl.partNumber, n.fsl.code)).toMatchObject({ reserved: 1 });
+
+    for (let i = 0; i < 2; i++) {
+      const cancelled = await t.api('POST', `/api/v1/work-orders/${ref}/cancel`, {
+        body: { reason: 'job called off by the customer' },
+      });
+      expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+      expect(cancelled.body).toMatchObject({
+        status: 'cancelled',
+        requisitions: [{ lineId: '2', status: 'cancelled' }],
+      });
+    }
+    expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ onHand: 2, reserved: 0 });
+    expect(await stock(t, n.inFsl.partNumber, n.fsl.code)).toMatchObject({ onHand: 3, reserved: 0 });
+    const events = await t.api('GET', '/api/v1/events?type=fulfillment.requisition_cancelled&limit=1000');
+    expect(
+      events.body.items.filter((e: { payload: { workOrder: string } }) => e.payload.workOrder === ref),
+    ).toHaveLength(1);
+    const missing = await t.api('POST', '/api/v1/work-orders/NO-SUCH-WO/cancel', { body: { reason: 'x' } });
+    expect(missing.body.code).toBe('WORK_ORDER_NOT_FOUND');
+  });
 });

@@ -5,7 +5,7 @@ import { runCommand } from '../../http/command.js';
 import { ctxOf, type HttpDeps } from '../../http/context.js';
 import { reader } from '../../kernel/index.js';
 import { workOrderInputSchema, workOrderSchema } from './fulfillment.schemas.js';
-import { getWorkOrder, listWorkOrders, receiveWorkOrder } from './work-orders.service.js';
+import { cancelWorkOrder, getWorkOrder, listWorkOrders, receiveWorkOrder } from './work-orders.service.js';
 
 /** Work orders (issue 5): sourced on arrival, their stock reserved, requisitions raised. */
 export function registerFulfillmentRoutes(app: FastifyInstance, deps: HttpDeps): void {
@@ -25,6 +25,25 @@ export function registerFulfillmentRoutes(app: FastifyInstance, deps: HttpDeps):
       },
     },
     (request, reply) => runCommand(deps, request, reply, 201, (w) => receiveWorkOrder(w, request.body)),
+  );
+  r.post(
+    '/api/v1/work-orders/:externalRef/cancel',
+    {
+      config: { permission: 'workorder:create' },
+      schema: {
+        tags,
+        summary: 'Cancel a work order: release its reservations, cancel its requisitions',
+        description:
+          'Open reservations of its lines are released and raised requisitions cancelled (each sent as `fulfillment.requisition_cancelled`). Cancelling twice changes nothing.',
+        params: z.object({ externalRef: z.string().max(100) }),
+        body: z.object({ reason: z.string().trim().min(1).max(500) }).strict(),
+        response: { 200: workOrderSchema },
+      },
+    },
+    (request, reply) =>
+      runCommand(deps, request, reply, 200, (w) =>
+        cancelWorkOrder(w, request.params.externalRef, request.body.reason),
+      ),
   );
   r.get(
     '/api/v1/work-orders',

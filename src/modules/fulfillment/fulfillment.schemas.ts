@@ -83,7 +83,7 @@ export const workOrderSchema = z.object({
   id: z.string(),
   externalRef: z.string(),
   sourceSystem: z.string(),
-  status: z.enum(['sourced', 'backordered']),
+  status: z.enum(['sourced', 'backordered', 'cancelled']),
   technicianVan: z.string().nullable(),
   jobRegion: z.string(),
   priority: z.number(),

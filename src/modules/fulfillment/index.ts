@@ -14,7 +14,13 @@ export {
   type StockOffer,
   type Substitution,
 } from './sourcing.js';
-export { receiveWorkOrder, planWorkOrder, getWorkOrder, listWorkOrders } from './work-orders.service.js';
+export {
+  receiveWorkOrder,
+  planWorkOrder,
+  cancelWorkOrder,
+  getWorkOrder,
+  listWorkOrders,
+} from './work-orders.service.js';
 export {
   workOrderInputSchema,
   type WorkOrder,

@@ -12,7 +12,12 @@ import { isoTimestamp } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import { fromMilli, toMilli } from '../../platform/quantity.js';
 import { requirePart } from '../catalog/index.js';
-import { createReservation, LOCATION_TYPES, type LocationType } from '../inventory/index.js';
+import {
+  createReservation,
+  LOCATION_TYPES,
+  releaseReservation,
+  type LocationType,
+} from '../inventory/index.js';
 import {
   workOrderInputSchema,
   type Requisition,
@@ -164,6 +169,67 @@ async function reserveAndRequisition(w: Work, input: WorkOrderInput, plan: Sourc
     payload: { workOrder: input.externalRef, status, plan: plan.lines },
   });
   return workOrder;
+}
+
+/**
+ * Cancels a work order (the job was called off in the FSM): its open reservations are
+ * released, its raised requisitions cancelled and the ERP told, in one unit of work. A work
+ * order already cancelled is returned as it is.
+ */
+export async function cancelWorkOrder(w: Work, externalRef: string, reason: string): Promise<WorkOrder> {
+  const tenantId = w.ctx.tenantId;
+  const row = await findWorkOrderRow(w.trx, tenantId, externalRef);
+  if (!row) throw new AppError('WORK_ORDER_NOT_FOUND', `No work order '${externalRef}'`, { externalRef });
+  const requisitions = (await requisitionRows(w.trx, tenantId, [row.id])).get(row.id) ?? [];
+  if (row.status === 'cancelled') return toWorkOrder(row, requisitions);
+  const lines = JSON.parse(row.lines_json) as WorkOrderInput['lines'];
+  const open = await w.trx
+    .selectFrom('reservations')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where(
+      'demand_ref',
+      'in',
+      lines.map((l) => `${externalRef}/${l.lineId}`),
+    )
+    .where('state', '=', 'open')
+    .execute();
+  for (const reservation of open)
+    await releaseReservation(w, reservation.id, `work order ${externalRef} cancelled: ${reason}`);
+  await w.trx
+    .updateTable('requisitions')
+    .set({ status: 'cancelled' })
+    .where('tenant_id', '=', tenantId)
+    .where('work_order_id', '=', row.id)
+    .where('status', '=', 'raised')
+    .execute();
+  await w.trx
+    .updateTable('work_orders')
+    .set({ status: 'cancelled' })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', row.id)
+    .execute();
+  const cancelled = requisitions.map((r) => (r.status === 'raised' ? { ...r, status: 'cancelled' } : r));
+  w.audit({
+    action: 'work_order.cancelled',
+    entityType: 'work_order',
+    entityId: row.id,
+    before: { status: row.status },
+    after: { status: 'cancelled', releasedReservations: open.map((r) => r.id) },
+    reason,
+  });
+  for (const requisition of requisitions.filter((r) => r.status === 'raised'))
+    w.emit({
+      type: 'fulfillment.requisition_cancelled',
+      key: `work_order:${externalRef}`,
+      payload: { requisition: { ...requisition, status: 'cancelled' }, workOrder: externalRef, reason },
+    });
+  w.emit({
+    type: 'fulfillment.work_order_cancelled',
+    key: `work_order:${externalRef}`,
+    payload: { workOrder: externalRef, reason, releasedReservations: open.length },
+  });
+  return toWorkOrder({ ...row, status: 'cancelled' }, cancelled);
 }
 
 export async function getWorkOrder(r: Reader, externalRef: string): Promise<WorkOrder> {
