@@ -16,6 +16,7 @@ import {
   createReservation,
   LOCATION_TYPES,
   releaseReservation,
+  requireLocation,
   type LocationType,
 } from '../inventory/index.js';
 import {
@@ -257,13 +258,7 @@ export async function listWorkOrders(r: Reader, query: { limit: number }): Promi
 }
 
 async function requireVan(w: Work, code: string): Promise<void> {
-  const van = await w.trx
-    .selectFrom('locations')
-    .select('type')
-    .where('tenant_id', '=', w.ctx.tenantId)
-    .where('code', '=', code)
-    .executeTakeFirst();
-  if (!van) throw new AppError('LOCATION_NOT_FOUND', `No location '${code}'`, { locationCode: code });
+  const van = await requireLocation(w.trx, w.ctx.tenantId, code);
   if (van.type !== 'technician_van')
     throw new AppError('VALIDATION_FAILED', `Location '${code}' is a ${van.type}, not a technician van`);
 }

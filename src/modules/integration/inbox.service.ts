@@ -101,13 +101,18 @@ export async function acceptInbound(
   const flow = await requireFlow(store.db, ctx.tenantId, flowCode);
   if (flow.options.snapshot) {
     // A snapshot takes seconds to minutes: acknowledge now, apply in the background.
-    startSnapshotInBackground(
-      () => processInbound(store, ctx, received.messageId),
-      () => undefined, // processInbound records its own failures on the message
-    );
+    applySnapshotInBackground(store, ctx, received.messageId);
     return { ...received, outcome: null };
   }
   return { ...received, outcome: await processInbound(store, ctx, received.messageId) };
+}
+
+/** Starts a snapshot message in the background; false when this process runs one already. */
+function applySnapshotInBackground(store: Store, ctx: Ctx, messageId: string): boolean {
+  return startSnapshotInBackground(
+    () => processInbound(store, ctx, messageId),
+    () => undefined, // processInbound records its own failures on the message
+  );
 }
 
 export interface ProcessOutcome {
@@ -262,6 +267,10 @@ async function recordFailure(
   });
 }
 
+function messageNotFound(id: string): AppError {
+  return new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${id}'`);
+}
+
 export async function requireInboxRow(db: Db, tenantId: string, id: string) {
   const row = await db
     .selectFrom('inbox_messages')
@@ -269,7 +278,7 @@ export async function requireInboxRow(db: Db, tenantId: string, id: string) {
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${id}'`);
+  if (!row) throw messageNotFound(id);
   return row;
 }
 
@@ -362,7 +371,7 @@ export async function getInboxMessage(r: Reader, id: string): Promise<InboxMessa
     .where('tenant_id', '=', r.ctx.tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${id}'`);
+  if (!row) throw messageNotFound(id);
   return toInboxMessage(row);
 }
 
@@ -444,17 +453,14 @@ export async function processDueInbound(
     .where('tenant_id', '=', ctx.tenantId)
     .where('id', '=', messageId)
     .executeTakeFirst();
-  if (!head) throw new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${messageId}'`);
+  if (!head) throw messageNotFound(messageId);
   const flow = await requireFlow(store.db, ctx.tenantId, head.flow_code);
   const opening = windowDecision(flow.windows, now).open ? null : nextWindowOpening(flow.windows, now);
   if (opening === null) {
     if (!flow.options.snapshot) return processInbound(store, ctx, messageId);
     // A snapshot takes a minute or more: it runs in the background (one per process) so the
     // worker goes on with other due messages; a process busy with one leaves this for later.
-    const started = startSnapshotInBackground(
-      () => processInbound(store, ctx, messageId),
-      () => undefined, // processInbound records its own failures on the message
-    );
+    const started = applySnapshotInBackground(store, ctx, messageId);
     return { messageId, status: started ? 'processing' : (head.status as InboxStatus), dueAt: null };
   }
   const dueAt = opening.toISOString();

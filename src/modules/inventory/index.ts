@@ -18,7 +18,7 @@ export {
   type CreateReservationInput,
   type CountInput,
 } from './inventory.schemas.js';
-export { createLocations, listLocations, getLocation } from './locations.service.js';
+export { createLocations, listLocations, getLocation, requireLocation } from './locations.service.js';
 export { postMovement, queryStock, queryLedger } from './stock.service.js';
 export {
   createReservation,
