@@ -3,6 +3,7 @@ import { VERSION } from '../main.js';
 import { registerApiKeyCommand } from './apikey.command.js';
 import { registerDemoCommand } from './demo.command.js';
 import { registerEdiCommand } from './edi.command.js';
+import { registerForecastCommands } from './forecast.command.js';
 import { registerImportCommands } from './import.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerReplayCommands } from './replay.command.js';
@@ -26,5 +27,6 @@ export async function runCli(argv: string[]): Promise<void> {
   registerEdiCommand(program);
   registerReplayCommands(program);
   registerSimulateCommand(program);
+  registerForecastCommands(program);
   await program.parseAsync(argv);
 }

@@ -1,0 +1,80 @@
+/** Planning (issue 6): demand forecasting methods, demand classification, backtests and their evaluation. */
+export {
+  FORECAST_METHODS,
+  METHOD_DEFAULTS,
+  adida,
+  aggregationLevel,
+  blockSums,
+  checkSeries,
+  crostonClassic,
+  crostonOptimized,
+  crostonSba,
+  demandIntervals,
+  demandSizes,
+  forecastSeries,
+  imapa,
+  methodLabel,
+  movingAverage,
+  optimizedSes,
+  resolveMethod,
+  ses,
+  sesLevel,
+  sesOptimized,
+  sesSse,
+  tsb,
+  zeroForecast,
+  type Forecast,
+  type ForecastMethod,
+  type MethodResult,
+  type MethodSpec,
+} from './forecast/methods.js';
+export { minimizeScalarBounded, npMean, npSum, roundHalfEven } from './forecast/numeric.js';
+export {
+  DEMAND_CLASSES,
+  METHOD_BY_CLASS,
+  SBC_CUTS,
+  chooseMethodByClass,
+  classifyDemand,
+  type DemandClass,
+  type DemandClassification,
+  type MethodChoice,
+} from './forecast/classification.js';
+export {
+  BACKTEST_CANDIDATES,
+  OVERRIDE_MARGIN,
+  backtestSeries,
+  chooseMethod,
+  defaultHoldout,
+  type BacktestResult,
+  type BacktestScore,
+  type BacktestedChoice,
+} from './forecast/backtest.js';
+export { mase, naiveMae, naiveMse, rmsse, summarize, type Summary } from './forecast/metrics.js';
+export {
+  DATASETS,
+  DATASET_FILES,
+  loadDataset,
+  parseTsf,
+  parseWideCsv,
+  type Dataset,
+  type DatasetName,
+  type DemandSeries,
+} from './forecast/datasets.js';
+export {
+  DEFAULT_EVALUATED,
+  PROTOCOLS,
+  describeProtocol,
+  evaluateDataset,
+  type EvaluatedMethod,
+  type EvaluationOptions,
+  type EvaluationProtocol,
+  type EvaluationReport,
+  type KeptSeries,
+  type MethodScores,
+} from './forecast/evaluation.js';
+export { renderForecastSvg, type PlotPanel } from './forecast/plot.js';
+export {
+  evaluateOptionsSchema,
+  methodSpecSchema,
+  type EvaluateOptions,
+} from './forecast/forecast.schemas.js';
