@@ -150,6 +150,7 @@ describeEachStore('integration over NATS JetStream', (hub) => {
         ids: t.hub.ids,
         random: t.hub.random,
         transportFor: defaultTransports(runtime),
+        tenantId: t.tenantId,
       };
       for (let i = 0; i < 100 && seenOut.length < 20; i++) {
         await routeOutbox(relay);

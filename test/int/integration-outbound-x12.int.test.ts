@@ -65,6 +65,7 @@ function relayDeps(t: TestHub, store: Store = t.hub.store): RelayDeps {
     ids: t.hub.ids,
     random: t.hub.random,
     transportFor: defaultTransports(),
+    tenantId: t.tenantId,
   };
 }
 

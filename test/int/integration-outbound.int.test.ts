@@ -73,6 +73,7 @@ function relayDeps(t: TestHub): RelayDeps {
     ids: t.hub.ids,
     random: t.hub.random,
     transportFor: defaultTransports(),
+    tenantId: t.tenantId,
   };
 }
 
@@ -168,6 +169,62 @@ describeEachStore('outbound delivery', (hub) => {
       `/api/v1/integration/deliveries?flow=stock-to-erp-${suffix}&status=delivered&limit=100`,
     );
     expect(delivered.body.items).toHaveLength(16);
+  });
+
+  it('a system that is down does not hold back deliveries to the others', async () => {
+    const t = hub();
+    const suffix = uid();
+    const flowTo = async (name: string, target: string) => {
+      await t.api('POST', '/api/v1/integration/systems', {
+        body: { code: `${name}-${suffix}`, kind: 'erp', name, ownerTeam: 'ERP team' },
+      });
+      const mapping = await t.api('POST', '/api/v1/integration/mappings', {
+        body: {
+          code: `${name}-${suffix}`,
+          expression: '{"key": key, "part": payload.lines[0].partNumber, "ref": "x"}',
+        },
+      });
+      const flow = await t.api('POST', '/api/v1/integration/flows', {
+        body: {
+          code: `${name}-${suffix}`,
+          systemCode: `${name}-${suffix}`,
+          entity: 'stock',
+          direction: 'outbound',
+          format: 'json',
+          transport: 'http',
+          mappingCode: `${name}-${suffix}`,
+          mappingVersion: mapping.body.version,
+          webhookSecrets: [SECRET],
+          options: {
+            url: target,
+            events: ['inventory.location_created'],
+            retry: { initialIntervalMs: 60_000, maximumIntervalMs: 60_000, maximumAttempts: 0, jitter: 0 },
+            breaker: { failureThreshold: 1, openForMs: 60_000, maxOpenForMs: 60_000, probeTimeoutMs: 5000 },
+          },
+        },
+      });
+      expect(flow.status, JSON.stringify(flow.body)).toBe(200);
+    };
+    // Only these two flows hear of new locations: other tests' flows listen to stock movements.
+    const receiveNew = async () => (await makeLocation(t)).code;
+    // Nothing listens on the discard port: the first system's deliveries fail and its breaker opens.
+    await flowTo('DOWN', 'http://127.0.0.1:9/webhooks');
+    for (let i = 0; i < 8; i++) await receiveNew();
+    await routeOutbox(relayDeps(t));
+    await deliverDue(relayDeps(t), 4);
+    await flowTo('UP', url);
+    const upParts = [await receiveNew(), await receiveNew(), await receiveNew()];
+    await routeOutbox(relayDeps(t));
+    // The oldest due heads all belong to the system that is down; the other still gets its own.
+    await deliverDue(relayDeps(t), 4);
+    const keys = upParts.map((code) => `location:${code}`);
+    const got = erp.received.filter((r) => keys.includes(r.body.key)).map((r) => r.body.key);
+    expect(got.sort()).toEqual([...keys].sort());
+    const down = await t.api(
+      'GET',
+      `/api/v1/integration/deliveries?flow=DOWN-${suffix}&status=pending&limit=100`,
+    );
+    expect(down.body.items).toHaveLength(11);
   });
 
   it('dead-letters a delivery the system refuses for good, ranks it in the error log, and retries it on request', async () => {

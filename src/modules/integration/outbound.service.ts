@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Deliver, DeliveryResult } from '../../connectors/transports/types.js';
 import type { Store, Trx } from '../../db/index.js';
 import { runWork, type Reader } from '../../kernel/index.js';
@@ -33,6 +34,11 @@ export interface RelayDeps {
   transportFor: TransportFactory;
   /** A claim older than this lost its process and goes back to pending (default 2 min). */
   claimTimeoutMs?: number;
+  /**
+   * Only this tenant's events and deliveries (tests sharing one database each run their own
+   * relay); the hub's relay serves every tenant.
+   */
+  tenantId?: string;
 }
 
 /** Whether an outbound flow subscribes to an event type (`catalog.*` matches by prefix). */
@@ -50,14 +56,17 @@ export function subscribes(flow: Flow, eventType: string): boolean {
  */
 export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number> {
   return deps.store.transaction(async (trx) => {
-    let qb = trx
+    // One router at a time: two routing side by side (SKIP LOCKED) let a later event of a key
+    // get its delivery, and be sent, before an earlier one that the other router still held.
+    if (deps.store.dialect === 'postgres') await lockRouting(trx);
+    const events = await trx
       .selectFrom('outbox')
       .select(['id', 'tenant_id', 'type', 'aggregate_key', 'payload_json', 'created_at'])
       .where('status', '=', 'pending')
+      .$if(deps.tenantId !== undefined, (qb) => qb.where('tenant_id', '=', deps.tenantId!))
       .orderBy('id')
-      .limit(limit);
-    if (deps.store.dialect === 'postgres') qb = qb.forUpdate().skipLocked();
-    const events = await qb.execute();
+      .limit(limit)
+      .execute();
     if (events.length === 0) return 0;
     const flowsByTenant = new Map<string, Flow[]>();
     const now = isoTimestamp(deps.clock);
@@ -84,6 +93,22 @@ export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number>
       .execute();
     return events.length;
   });
+}
+
+/** A row lock every hub process's router takes for its transaction (PostgreSQL). */
+async function lockRouting(trx: Trx): Promise<void> {
+  const key = { tenant_id: '*', name: 'outbox-route' };
+  await trx
+    .insertInto('tenant_locks')
+    .values({ ...key, version: 0 })
+    .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
+    .execute();
+  await trx
+    .updateTable('tenant_locks')
+    .set({ version: sql<number>`version + 1` })
+    .where('tenant_id', '=', key.tenant_id)
+    .where('name', '=', key.name)
+    .execute();
 }
 
 async function fanOut(
@@ -198,6 +223,9 @@ const CLAIM_TIMEOUT_MS = 2 * 60_000;
  * processes never send the same one at once), sent outside any transaction, then recorded:
  * delivered, retried later with backoff, or dead-lettered after the last attempt.
  */
+/** How many pages of due heads one relay pass looks through to find `limit` it may send. */
+const MAX_HEAD_PAGES = 20;
+
 export async function deliverDue(
   deps: RelayDeps,
   limit = 100,
@@ -221,64 +249,93 @@ export async function deliverDue(
     return flowCache.get(cacheKey) ?? null;
   };
   const breakerConfig = (flow: Flow | null) => flow?.options.breaker ?? DEFAULT_BREAKER_CONFIG;
-  const heads = await deps.store.db
-    .selectFrom('outbound_deliveries as d')
-    .select([
-      'd.id',
-      'd.tenant_id',
-      'd.flow_code',
-      'd.system_code',
-      'd.event_type',
-      'd.key',
-      'd.content_type',
-      'd.body',
-      'd.attempts',
-    ])
-    .where('d.status', '=', 'pending')
-    .where('d.next_attempt_at', '<=', now)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('outbound_deliveries as o')
-            .select('o.id')
-            .whereRef('o.tenant_id', '=', 'd.tenant_id')
-            .whereRef('o.flow_code', '=', 'd.flow_code')
-            .whereRef('o.key', '=', 'd.key')
-            .where('o.status', 'in', ['pending', 'in_flight'])
-            .whereRef('o.id', '<', 'd.id'),
+  const headsAfter = (afterId: string) =>
+    deps.store.db
+      .selectFrom('outbound_deliveries as d')
+      .select([
+        'd.id',
+        'd.tenant_id',
+        'd.flow_code',
+        'd.system_code',
+        'd.event_type',
+        'd.key',
+        'd.content_type',
+        'd.body',
+        'd.attempts',
+      ])
+      .where('d.status', '=', 'pending')
+      .where('d.next_attempt_at', '<=', now)
+      .$if(deps.tenantId !== undefined, (qb) => qb.where('d.tenant_id', '=', deps.tenantId!))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('outbound_deliveries as o')
+              .select('o.id')
+              .whereRef('o.tenant_id', '=', 'd.tenant_id')
+              .whereRef('o.flow_code', '=', 'd.flow_code')
+              .whereRef('o.key', '=', 'd.key')
+              .where('o.status', 'in', ['pending', 'in_flight'])
+              .whereRef('o.id', '<', 'd.id'),
+          ),
         ),
-      ),
-    )
-    .orderBy('d.id')
-    .limit(limit)
-    .execute();
+      )
+      .where('d.id', '>', afterId)
+      .orderBy('d.id')
+      .limit(limit)
+      .execute();
   let held = 0;
   const breakers = new Map<string, BreakerState>();
   const claimed: Claimed[] = [];
-  for (const head of heads) {
-    const systemKey = `${head.tenant_id}|${head.system_code}`;
-    const headFlow = await flowOf(head.tenant_id, head.flow_code);
-    // Outside the system's integration windows nothing is sent; it waits, in order.
-    if (headFlow && !windowDecision(headFlow.windows, new Date(nowMs)).open) {
-      held += 1;
-      continue;
+  const candidates: Claimed[] = [];
+  // Heads held back (a window closed, a breaker open) do not count against `limit`: one
+  // system that is down must not keep every other system's deliveries waiting behind its own.
+  let afterId = '';
+  for (let page = 0; page < MAX_HEAD_PAGES && candidates.length < limit; page++) {
+    const heads = await headsAfter(afterId);
+    for (const head of heads) {
+      afterId = head.id;
+      if (candidates.length >= limit) break;
+      const systemKey = `${head.tenant_id}|${head.system_code}`;
+      const headFlow = await flowOf(head.tenant_id, head.flow_code);
+      // Outside the system's integration windows nothing is sent; it waits, in order.
+      if (headFlow && !windowDecision(headFlow.windows, new Date(nowMs)).open) {
+        held += 1;
+        continue;
+      }
+      const state =
+        breakers.get(systemKey) ?? (await loadBreaker(deps.store, head.tenant_id, head.system_code));
+      const gate = breakerAllows(state, nowMs, breakerConfig(headFlow));
+      breakers.set(systemKey, gate.state);
+      if (!gate.allowed) {
+        held += 1;
+        continue;
+      }
+      candidates.push({ ...head, attempts: Number(head.attempts) });
     }
-    const state =
-      breakers.get(systemKey) ?? (await loadBreaker(deps.store, head.tenant_id, head.system_code));
-    const gate = breakerAllows(state, nowMs, breakerConfig(headFlow));
-    breakers.set(systemKey, gate.state);
-    if (!gate.allowed) {
-      held += 1;
-      continue;
-    }
-    const won = await deps.store.db
-      .updateTable('outbound_deliveries')
-      .set({ status: 'in_flight', claimed_at: now })
-      .where('id', '=', head.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(won.numUpdatedRows) === 1) claimed.push({ ...head, attempts: Number(head.attempts) });
+    if (heads.length < limit) break;
+  }
+  // One claim for the whole pass (a conditional update, so two hub processes never send the
+  // same delivery at once): one commit instead of one per delivery.
+  if (candidates.length > 0) {
+    const won = new Set(
+      (
+        await deps.store.transaction((trx) =>
+          trx
+            .updateTable('outbound_deliveries')
+            .set({ status: 'in_flight', claimed_at: now })
+            .where(
+              'id',
+              'in',
+              candidates.map((c) => c.id),
+            )
+            .where('status', '=', 'pending')
+            .returning('id')
+            .execute(),
+        )
+      ).map((r) => r.id),
+    );
+    claimed.push(...candidates.filter((c) => won.has(c.id)));
   }
   const transports = new Map<string, Deliver>();
   const results = await Promise.all(
@@ -314,60 +371,72 @@ export async function deliverDue(
   );
   let delivered = 0;
   let failed = 0;
-  for (const { d, result } of results) {
-    const systemKey = `${d.tenant_id}|${d.system_code}`;
-    const flow = await flowOf(d.tenant_id, d.flow_code);
-    const after = breakerOnResult(
-      breakers.get(systemKey) ?? initialBreakerState(),
-      { ok: result.ok, now: Date.parse(isoTimestamp(deps.clock)) },
-      breakerConfig(flow),
-    );
-    breakers.set(systemKey, after.state);
-    await saveBreaker(deps.store, d.tenant_id, d.system_code, after.state, isoTimestamp(deps.clock));
-    if (result.ok) {
-      delivered += 1;
-      await deps.store.db
+  const touchedSystems = new Map<string, { tenantId: string; systemCode: string }>();
+  // Every outcome of the pass, and each system's breaker, in one commit.
+  await deps.store.transaction(async (trx) => {
+    for (const { d, result } of results) {
+      const systemKey = `${d.tenant_id}|${d.system_code}`;
+      const flow = await flowOf(d.tenant_id, d.flow_code);
+      const after = breakerOnResult(
+        breakers.get(systemKey) ?? initialBreakerState(),
+        { ok: result.ok, now: Date.parse(isoTimestamp(deps.clock)) },
+        breakerConfig(flow),
+      );
+      breakers.set(systemKey, after.state);
+      touchedSystems.set(systemKey, { tenantId: d.tenant_id, systemCode: d.system_code });
+      if (result.ok) {
+        delivered += 1;
+        await trx
+          .updateTable('outbound_deliveries')
+          .set({
+            status: 'delivered',
+            attempts: d.attempts + 1,
+            delivered_at: isoTimestamp(deps.clock),
+            claimed_at: null,
+            last_error_code: null,
+            last_error_detail: null,
+          })
+          .where('id', '=', d.id)
+          .execute();
+        continue;
+      }
+      failed += 1;
+      const attempt = d.attempts + 1;
+      const decision = decideRetry(
+        flow?.options.retry ?? DEFAULT_RETRY_POLICY,
+        {
+          attempt,
+          errorCode: result.errorCode,
+          ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+        },
+        deps.random,
+      );
+      const dead = result.permanent || decision.kind === 'dead_letter';
+      await trx
         .updateTable('outbound_deliveries')
         .set({
-          status: 'delivered',
-          attempts: d.attempts + 1,
-          delivered_at: isoTimestamp(deps.clock),
+          status: dead ? 'dead' : 'pending',
+          attempts: attempt,
           claimed_at: null,
-          last_error_code: null,
-          last_error_detail: null,
+          next_attempt_at:
+            dead || decision.kind !== 'retry'
+              ? isoTimestamp(deps.clock)
+              : new Date(Date.parse(isoTimestamp(deps.clock)) + decision.delayMs).toISOString(),
+          last_error_code: result.errorCode,
+          last_error_detail: `${result.detail}${dead ? ` — dead-lettered: ${decision.reasons.join('; ')}` : ''}`,
         })
         .where('id', '=', d.id)
         .execute();
-      continue;
     }
-    failed += 1;
-    const attempt = d.attempts + 1;
-    const decision = decideRetry(
-      flow?.options.retry ?? DEFAULT_RETRY_POLICY,
-      {
-        attempt,
-        errorCode: result.errorCode,
-        ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
-      },
-      deps.random,
-    );
-    const dead = result.permanent || decision.kind === 'dead_letter';
-    await deps.store.db
-      .updateTable('outbound_deliveries')
-      .set({
-        status: dead ? 'dead' : 'pending',
-        attempts: attempt,
-        claimed_at: null,
-        next_attempt_at:
-          dead || decision.kind !== 'retry'
-            ? isoTimestamp(deps.clock)
-            : new Date(Date.parse(isoTimestamp(deps.clock)) + decision.delayMs).toISOString(),
-        last_error_code: result.errorCode,
-        last_error_detail: `${result.detail}${dead ? ` — dead-lettered: ${decision.reasons.join('; ')}` : ''}`,
-      })
-      .where('id', '=', d.id)
-      .execute();
-  }
+    for (const [systemKey, { tenantId, systemCode }] of touchedSystems)
+      await saveBreaker(
+        trx,
+        tenantId,
+        systemCode,
+        breakers.get(systemKey) ?? initialBreakerState(),
+        isoTimestamp(deps.clock),
+      );
+  });
   return { delivered, failed, held };
 }
 
@@ -386,13 +455,13 @@ async function loadBreaker(store: Store, tenantId: string, systemCode: string): 
 }
 
 async function saveBreaker(
-  store: Store,
+  db: Store['db'] | Trx,
   tenantId: string,
   systemCode: string,
   state: BreakerState,
   now: string,
 ) {
-  await store.db
+  await db
     .insertInto('circuit_breakers')
     .values({
       tenant_id: tenantId,
