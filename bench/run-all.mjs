@@ -1,6 +1,7 @@
 // Runs every benchmark in bench/ in turn (npm run bench), each in its own process; each prints
 // its own figures and writes them to bench/results/. Arguments filter by name:
 //   node bench/run-all.mjs reservations
+// work-orders.bench.mjs runs reservations.bench.mjs again inside it (short), for figures side by side.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

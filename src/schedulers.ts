@@ -1,5 +1,6 @@
 import { runWork } from './kernel/index.js';
 import { applyDueChanges, markInterruptedImports } from './modules/catalog/index.js';
+import { sweepBuffers } from './modules/inventory/index.js';
 import {
   createFileRuntime,
   createNatsRuntime,
@@ -18,6 +19,8 @@ const CHANGE_REQUEST_INTERVAL_MS = 30_000;
 const INBOX_INTERVAL_MS = 1_000;
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const RELAY_INTERVAL_MS = 250;
+/** Route-and-deliver rounds one relay tick may run while there is work, before yielding. */
+const RELAY_ROUNDS_PER_TICK = 50;
 const CONSUMER_SYNC_INTERVAL_MS = 5_000;
 /** A message younger than this is still being processed by the request that stored it. */
 const INBOX_GRACE_MS = 5_000;
@@ -86,6 +89,14 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
           { tenantId: tenant.id, applied: applied.map((c) => c.id) },
           'applied due change requests',
         );
+      // Stock changes check their buffers at once; the sweep catches what changed otherwise
+      // (a snapshot, a buffer's demand window moving on).
+      const swept = await sweepBuffers(hub.store, { ...hub.systemCtx(), tenantId: tenant.id });
+      if (swept.raised.length > 0)
+        hub.app.log.info(
+          { tenantId: tenant.id, raised: swept.raised.map((r) => r.id) },
+          'buffer sweep raised replenishments',
+        );
     }
   };
   const timer = setInterval(() => {
@@ -132,10 +143,13 @@ export function startSchedulers(hub: Hub): () => Promise<void> {
     if (relayBusy) return;
     relayBusy = true;
     (async () => {
-      while ((await routeOutbox(relay)) > 0) {
-        // drain the backlog of events before delivering
+      // Route a batch, then deliver what is due, turn about: under steady load the outbox never
+      // empties, and deliveries must not wait for it to (they did, on PostgreSQL).
+      for (let round = 0; round < RELAY_ROUNDS_PER_TICK; round++) {
+        const routed = await routeOutbox(relay);
+        const { delivered, failed } = await deliverDue(relay);
+        if (routed === 0 && delivered + failed === 0) break;
       }
-      await deliverDue(relay);
     })()
       .catch((error: unknown) => hub.app.log.error({ err: error }, 'outbox relay failed'))
       .finally(() => {

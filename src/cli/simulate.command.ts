@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { Command } from 'commander';
-import { signWebhook, verifyWebhook } from '../connectors/transports/webhook/index.js';
+import { seededRandom } from '../platform/random.js';
+import { runFieldDay } from '../simulation/field-day.js';
+import { hubApi, newWebhookSecret, sendWebhook, webhookReceiver, type Api } from '../simulation/plumbing.js';
 
 /**
  * `sparehub simulate`: a simulated ERP, FSM and WMS that talk to a running hub only the way
@@ -24,6 +23,10 @@ interface Options {
   nats: string;
   interval: string;
   once?: boolean;
+  scenario: string;
+  workOrders: string;
+  seed: string;
+  json?: boolean;
 }
 
 interface Setup {
@@ -50,47 +53,60 @@ export function registerSimulateCommand(program: Command): void {
     .option('--nats <url>', 'NATS server for the WMS receipts', 'nats://127.0.0.1:4222')
     .option('--interval <ms>', 'time between rounds of traffic', '2000')
     .option('--once', 'send one round, wait for the ERP to receive the hub’s events, then exit')
+    .option(
+      '--scenario <name>',
+      'traffic: a round of traffic every interval; day: a day of work orders end to end (sets up its own network and parts)',
+      'traffic',
+    )
+    .option('--work-orders <n>', 'day: how many work orders the FSM sends', '300')
+    .option('--seed <n>', 'day: seed of the day’s random jobs (same seed, same day)', '1')
+    .option('--json', 'day: print the summary as JSON')
     .action(async (opts: Options) => {
       if (!opts.key) throw new Error('an API key is needed: --key or SPAREHUB_ADMIN_KEY');
-      await simulate(opts);
+      if (opts.scenario === 'day') await simulateDay(opts);
+      else if (opts.scenario === 'traffic') await simulate(opts);
+      else throw new Error(`unknown scenario '${opts.scenario}': traffic or day`);
     });
 }
 
-async function simulate(opts: Options): Promise<void> {
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${opts.hub}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${opts.key}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as Record<string, unknown>;
-  };
-
-  // The simulated ERP's webhook endpoint: verifies each signature and dedupes by webhook id.
-  const erpSecret = `whsec_${randomBytes(24).toString('base64')}`;
-  const received = new Set<string>();
-  const erp = await listen((headers, rawBody) => {
-    const verified = verifyWebhook({ secrets: [erpSecret], headers, rawBody, now: Date.now() });
-    if (!verified.ok) return 401;
-    if (!received.has(verified.id)) {
-      received.add(verified.id);
-      const event = JSON.parse(rawBody.toString('utf8')) as {
-        part?: string;
-        quantity?: number;
-        location?: string;
-        ref?: string;
-      };
-      console.log(
-        `ERP  ← stock moved: ${event.part} ${event.quantity ?? ''} at ${event.location ?? '?'} (${event.ref ?? ''})`,
-      );
-    }
-    return 200;
+/** A day of work orders end to end; exits non-zero when a line's parts are unaccounted for. */
+async function simulateDay(opts: Options): Promise<void> {
+  const seed = Number(opts.seed);
+  const summary = await runFieldDay({
+    hub: opts.hub,
+    key: opts.key,
+    tenant: opts.tenant,
+    nats: opts.nats,
+    workOrders: Number(opts.workOrders),
+    random: seededRandom(seed),
+    runId: `D${seed}${Date.now().toString(36).slice(-5).toUpperCase()}`,
+    log: (line) => (opts.json ? process.stderr.write(`${line}\n`) : console.log(line)),
   });
+  if (opts.json) console.log(JSON.stringify(summary));
+  else {
+    console.log(`work orders ${summary.workOrders}: ${JSON.stringify(summary.byStatus)}`);
+    console.log(
+      `lines issued ${summary.lines.issued}, reserved ${summary.lines.reserved}, backordered with a date ${summary.lines.backordered}, let go ${summary.lines.cancelled}, unaccounted ${summary.unresolved.length}`,
+    );
+    console.log(
+      `substitutions ${summary.substitutions}, approvals ${JSON.stringify(summary.approvals)}, partial shipments ${summary.partialShipments}, FSM heard ${summary.fsmHeard} dates`,
+    );
+    for (const line of summary.unresolved) console.log(`UNACCOUNTED ${line}`);
+  }
+  if (summary.unresolved.length > 0) process.exitCode = 1;
+}
+
+async function simulate(opts: Options): Promise<void> {
+  const api = hubApi(opts.hub, opts.key);
+  // The simulated ERP's webhook endpoint: verifies each signature and dedupes by webhook id.
+  const erpSecret = newWebhookSecret();
+  const erp = await webhookReceiver('/erp/stock', erpSecret, (message) => {
+    const event = message as { part?: string; quantity?: number; location?: string; ref?: string };
+    console.log(
+      `ERP  ← stock moved: ${event.part} ${event.quantity ?? ''} at ${event.location ?? '?'} (${event.ref ?? ''})`,
+    );
+  });
+  const received = erp.received;
   const setup = await register(api, opts, erp.url, erpSecret);
   let nats: NatsConnection | null = null;
   try {
@@ -106,25 +122,8 @@ async function simulate(opts: Options): Promise<void> {
   console.log(`simulated ERP, FSM and WMS talking to ${opts.hub} (Ctrl-C stops)`);
 
   let round = 0;
-  const webhook = async (flow: string, secret: string, payload: unknown) => {
-    const body = JSON.stringify(payload);
-    const signed = signWebhook({
-      secret,
-      id: `msg_${randomBytes(8).toString('hex')}`,
-      timestamp: Math.floor(Date.now() / 1000),
-      body,
-    });
-    const res = await fetch(`${opts.hub}/webhooks/${opts.tenant}/${flow}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signed },
-      body,
-    });
-    const answer = (await res.json()) as {
-      outcome?: { status?: string; error?: { code: string } };
-      code?: string;
-    };
-    return answer.outcome?.error?.code ?? answer.outcome?.status ?? answer.code ?? String(res.status);
-  };
+  const webhook = async (flow: string, secret: string, payload: unknown) =>
+    (await sendWebhook(opts.hub, opts.tenant, flow, secret, payload)).status;
   const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
 
   do {
@@ -190,15 +189,10 @@ async function simulate(opts: Options): Promise<void> {
   for (let i = 0; i < 100 && received.size === 0; i++) await sleep(100);
   console.log(`ERP received ${received.size} stock event(s)`);
   await nats?.close();
-  erp.server.close();
+  await erp.close();
 }
 
-async function register(
-  api: (m: string, p: string, b?: unknown) => Promise<Record<string, unknown>>,
-  opts: Options,
-  erpUrl: string,
-  erpSecret: string,
-): Promise<Setup> {
+async function register(api: Api, opts: Options, erpUrl: string, erpSecret: string): Promise<Setup> {
   // Counted parts only: serial- and lot-tracked ones are counted by naming each serial or lot.
   const listed = (await api('GET', '/api/v1/parts?limit=200')).items as Array<{
     partNumber: string;
@@ -213,10 +207,7 @@ async function register(
   const warehouse = locations.find((l) => l.type === 'regional_warehouse' || l.type === 'central_dc')?.code;
   if (parts.length === 0 || vans.length === 0 || !warehouse)
     throw new Error('the hub has no parts, vans or warehouse: start it with the demo company (npm start)');
-  const secrets = {
-    erp: `whsec_${randomBytes(24).toString('base64')}`,
-    fsm: `whsec_${randomBytes(24).toString('base64')}`,
-  };
+  const secrets = { erp: newWebhookSecret(), fsm: newWebhookSecret() };
   for (const [code, kind, name] of [
     ['SIM-ERP', 'erp', 'Simulated ERP'],
     ['SIM-FSM', 'fsm', 'Simulated field service'],
@@ -299,21 +290,4 @@ async function register(
     options: { url: erpUrl, events: ['inventory.stock_moved'] },
   });
   return { parts, vans, warehouse, secrets };
-}
-
-function listen(
-  handle: (headers: IncomingHttpHeaders, rawBody: Buffer) => number,
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(handle(req.headers, Buffer.concat(chunks))).end();
-    });
-  });
-  return new Promise((resolveListen) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolveListen({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/erp/stock` }),
-    ),
-  );
 }

@@ -284,6 +284,11 @@ export interface WorkOrdersTable {
   plan_json: string;
   created_at: string;
   reserved_at: string | null;
+  equipment_model: string | null;
+  technician_level: string | null;
+  flow_code: string | null;
+  completed_at: string | null;
+  acknowledged_at: string | null;
 }
 
 export interface RequisitionsTable {
@@ -298,6 +303,66 @@ export interface RequisitionsTable {
   supplier: string | null;
   arrives_at: string | null;
   status: string;
+  created_at: string;
+  acknowledged_at: string | null;
+  erp_ref: string | null;
+  expected_at: string | null;
+  released_at: string | null;
+  note: string | null;
+}
+
+export interface WorkOrderApprovalsTable {
+  id: string;
+  tenant_id: string;
+  work_order_id: string;
+  level: string;
+  state: string;
+  value: number | null;
+  reasons_json: string;
+  policy_version: number;
+  requested_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+}
+
+export interface ApprovalPoliciesTable {
+  tenant_id: string;
+  version: number;
+  body_json: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface WorkOrderConsumptionTable {
+  id: string;
+  tenant_id: string;
+  work_order_id: string;
+  line_id: string;
+  part_number: string;
+  location_code: string | null;
+  estimated_milli: number;
+  used_milli: number;
+  returned_milli: number;
+  consumed_at: string;
+}
+
+/** A put-away or shipment line a WMS confirmed, by its own references (migration 0015). */
+export interface WarehouseConfirmationsTable {
+  id: string;
+  tenant_id: string;
+  /** putaway | shipment */
+  kind: string;
+  confirmation_key: string;
+  document_ref: string;
+  line_ref: string;
+  part_number: string;
+  location_code: string | null;
+  fingerprint: string;
+  quantity_milli: number;
+  short_milli: number | null;
+  outcome_json: string;
+  source_ref: string;
   created_at: string;
 }
 
@@ -524,6 +589,99 @@ export interface FreezeWindowsTable {
   created_at: string;
 }
 
+/** Buffer setting per part × location (migration 0017, docs/decisions/0016). */
+export interface StockBuffersTable {
+  tenant_id: string;
+  part_id: string;
+  location_id: string;
+  buffer_milli: number;
+  demand_per_day_milli: number;
+  /** Set: the demand rate is derived from the issues of the last so many days. */
+  demand_window_days: number | null;
+  cycle_hours: number;
+  /** transfer | purchase */
+  source_kind: string;
+  source_location_id: string | null;
+  supplier: string | null;
+  /** order_up_to | fixed_quantity: order_milli is the level or the quantity. */
+  order_policy: string;
+  order_milli: number;
+  active: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** A replenishment raised by a buffer trigger: open, received or cancelled (migration 0017). */
+export interface ReplenishmentOrdersTable {
+  id: string;
+  tenant_id: string;
+  part_id: string;
+  location_id: string;
+  kind: string;
+  source_location_id: string | null;
+  supplier: string | null;
+  quantity_milli: number;
+  /** Posted into the location by movements naming the order as their reference. */
+  received_milli: number;
+  status: string;
+  reasons_json: string;
+  projection_json: string;
+  raised_by: string;
+  raised_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  close_reason: string | null;
+}
+
+/** A kit's bill of parts, one row per version (migration 0016). */
+export interface KitDefinitionsTable {
+  tenant_id: string;
+  kit_part_id: string;
+  version: number;
+  reason: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface KitDefinitionLinesTable {
+  tenant_id: string;
+  kit_part_id: string;
+  version: number;
+  component_part_id: string;
+  position: number;
+  quantity_milli: number;
+}
+
+/** One built kit; where it is now is the stock of its serial, not a column here. */
+export interface KitUnitsTable {
+  id: string;
+  tenant_id: string;
+  kit_part_id: string;
+  serial: string;
+  definition_version: number;
+  /** assembled | broken */
+  state: string;
+  reference: string | null;
+  built_location_id: string;
+  built_by: string;
+  built_at: string;
+  broken_location_id: string | null;
+  broken_by: string | null;
+  broken_at: string | null;
+  broken_reason: string | null;
+}
+
+/** What a kit unit holds: per component part, each serial or lot ('' when untracked). */
+export interface KitUnitItemsTable {
+  tenant_id: string;
+  kit_unit_id: string;
+  part_id: string;
+  serial: string;
+  lot: string;
+  quantity_milli: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -531,8 +689,14 @@ export interface Database {
   locations: LocationsTable;
   stock_balances: StockBalancesTable;
   stock_tracked: StockTrackedTable;
+  kit_definitions: KitDefinitionsTable;
+  kit_definition_lines: KitDefinitionLinesTable;
+  kit_units: KitUnitsTable;
+  kit_unit_items: KitUnitItemsTable;
   stock_movements: StockMovementsTable;
   reservations: ReservationsTable;
+  stock_buffers: StockBuffersTable;
+  replenishment_orders: ReplenishmentOrdersTable;
   reason_codes: ReasonCodesTable;
   stock_counts: StockCountsTable;
   stock_snapshots: StockSnapshotsTable;
@@ -548,6 +712,10 @@ export interface Database {
   inbox_messages: InboxMessagesTable;
   work_orders: WorkOrdersTable;
   requisitions: RequisitionsTable;
+  work_order_approvals: WorkOrderApprovalsTable;
+  approval_policies: ApprovalPoliciesTable;
+  work_order_consumption: WorkOrderConsumptionTable;
+  warehouse_confirmations: WarehouseConfirmationsTable;
   outbound_deliveries: OutboundDeliveriesTable;
   circuit_breakers: CircuitBreakersTable;
   x12_control_numbers: X12ControlNumbersTable;

@@ -10,7 +10,11 @@ import {
   registerImportRoutes,
   registerReferenceRoutes,
 } from '../modules/catalog/index.js';
-import { registerInventoryRoutes } from '../modules/inventory/index.js';
+import {
+  registerBufferRoutes,
+  registerInventoryRoutes,
+  registerKitRoutes,
+} from '../modules/inventory/index.js';
 import { registerFulfillmentRoutes } from '../modules/fulfillment/index.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
@@ -87,6 +91,8 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   registerImportRoutes(app, deps, { maxBytes: options.importLimit });
   registerIntegrationRoutes(app, deps, { maxMessageBytes: options.importLimit });
   registerInventoryRoutes(app, deps);
+  registerBufferRoutes(app, deps);
+  registerKitRoutes(app, deps);
   registerFulfillmentRoutes(app, deps);
   registerAuditRoutes(app, deps);
   return app;

@@ -59,11 +59,38 @@ export const ERROR_CATALOG = {
   POLICY_INVALID: { status: 422, title: 'The policy is not acceptable' },
   SNAPSHOT_NOT_FOUND: { status: 404, title: 'Inventory snapshot not found' },
   WORK_ORDER_NOT_FOUND: { status: 404, title: 'Work order not found' },
+  WORK_ORDER_CLOSED: { status: 409, title: 'The work order is already closed' },
+  APPROVAL_NOT_PENDING: { status: 409, title: 'The work order is not waiting for approval' },
+  APPROVAL_LEVEL_INSUFFICIENT: { status: 403, title: 'This approval needs a higher level' },
+  REQUISITION_NOT_FOUND: { status: 404, title: 'Requisition not found' },
+  REQUISITION_NOT_SENT: { status: 409, title: 'The requisition was never sent to the ERP' },
+  CONSUMPTION_INVALID: { status: 422, title: 'The reported consumption does not fit the work order' },
   SNAPSHOT_LINE_DUPLICATE: { status: 422, title: 'The snapshot counts this part at this location twice' },
   SNAPSHOT_LINE_TRACKED: {
     status: 422,
     title: 'A serial- or lot-tracked part is counted by its serials or lots, not by a snapshot line',
   },
+  // inventory: kits
+  KIT_NOT_FOUND: { status: 404, title: 'No kit is defined for this part' },
+  KIT_DEFINITION_INVALID: { status: 422, title: 'The kit definition is not acceptable' },
+  KIT_COMPONENTS_SHORT: { status: 409, title: 'Not enough free components at the location to build the kit' },
+  KIT_UNIT_NOT_FOUND: { status: 404, title: 'Kit unit not found' },
+  KIT_UNIT_NOT_IN_STOCK: { status: 409, title: 'The kit unit is not in stock' },
+  KIT_UNIT_RESERVED: { status: 409, title: 'The kit unit is reserved' },
+  // inventory: warehouse confirmations
+  WAREHOUSE_CONFIRMATION_CONFLICT: {
+    status: 409,
+    title: 'The warehouse confirmed this line before with other content',
+  },
+  WAREHOUSE_ORDER_UNKNOWN: { status: 422, title: 'The warehouse confirms an order the hub does not know' },
+  WAREHOUSE_LINE_UNMATCHED: { status: 422, title: 'The order reserves no such part at that warehouse' },
+  WAREHOUSE_SHIPMENT_EXCEEDS_RESERVED: {
+    status: 409,
+    title: 'The warehouse shipped more than the order holds reserved',
+  },
+  // inventory: buffer triggers
+  REPLENISHMENT_NOT_FOUND: { status: 404, title: 'Replenishment not found' },
+  REPLENISHMENT_NOT_OPEN: { status: 409, title: 'The replenishment is already closed' },
   // catalog: numbers, supersession, substitutes, units
   SCHEME_NOT_FOUND: { status: 404, title: 'Numbering scheme not found' },
   NUMBER_NOT_FOUND: { status: 404, title: 'No part carries this number' },

@@ -37,21 +37,20 @@ describeEachStore('work orders', (hub) => {
     const t = hub();
     const n = await network(t);
     const ref = uniqueCode('WO');
-    const created = await t.api('POST', '/api/v1/work-orders', {
-      body: {
-        externalRef: ref,
-        technicianVan: n.van.code,
-        jobRegion: n.region,
-        priority: 50,
-        dueAt: inDays(7),
-        createdAt: new Date(Date.now() - 60_000).toISOString(),
-        lines: [
-          { lineId: '1', partNumber: n.onVan.partNumber, quantity: 1 },
-          { lineId: '2', partNumber: n.inFsl.partNumber, quantity: 2 },
-          { lineId: '3', partNumber: n.nowhere.partNumber, quantity: 1 },
-        ],
-      },
-    });
+    const body = {
+      externalRef: ref,
+      technicianVan: n.van.code,
+      jobRegion: n.region,
+      priority: 50,
+      dueAt: inDays(7),
+      createdAt: new Date(Date.now() - 60_000).toISOString(),
+      lines: [
+        { lineId: '1', partNumber: n.onVan.partNumber, quantity: 1 },
+        { lineId: '2', partNumber: n.inFsl.partNumber, quantity: 2 },
+        { lineId: '3', partNumber: n.nowhere.partNumber, quantity: 1 },
+      ],
+    };
+    const created = await t.api('POST', '/api/v1/work-orders', { body });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const wo = created.body;
     expect(wo).toMatchObject({ externalRef: ref, status: 'sourced', technicianVan: n.van.code });
@@ -91,17 +90,8 @@ describeEachStore('work orders', (hub) => {
     expect(mine).toHaveLength(2);
     expect(mine[0].payload.reasons.length).toBeGreaterThan(0);
 
-    // The same work order again has no further effect.
-    const again = await t.api('POST', '/api/v1/work-orders', {
-      body: {
-        externalRef: ref,
-        technicianVan: n.van.code,
-        jobRegion: n.region,
-        priority: 50,
-        dueAt: inDays(7),
-        lines: [{ lineId: '1', partNumber: n.onVan.partNumber, quantity: 1 }],
-      },
-    });
+    // The same work order again has no further effect (other lines would be a change).
+    const again = await t.api('POST', '/api/v1/work-orders', { body });
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(wo.id);
     expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 1 });
@@ -210,6 +200,17 @@ describeEachStore('work orders', (hub) => {
     expect(wo).toMatchObject({ externalRef: ref, sourceSystem: 'FSM', priority: 70, requisitions: [] });
     expect(wo.plan[0]).toMatchObject({ lineId: '10', requisitionNeeded: false });
     expect(await stock(t, n.onVan.partNumber, n.van.code)).toMatchObject({ reserved: 1 });
+    // Latency is kept per flow (M7.1): this flow has exactly this one work order.
+    expect(wo.flowCode).toBe(`live-${suffix}`);
+    const latency = await t.api('GET', `/api/v1/fulfillment/latency?flow=live-${suffix}`);
+    expect(latency.body.items).toEqual([
+      expect.objectContaining({
+        flow: `live-${suffix}`,
+        workOrders: 1,
+        toReserved: expect.objectContaining({ count: 1, p50Ms: wo.latencyMs, p99Ms: wo.latencyMs }),
+        toAcknowledged: expect.objectContaining({ count: 0, p50Ms: null }),
+      }),
+    ]);
   });
   it('cancelling a work order releases its reservations and cancels its requisitions, once', async () => {
     const t = hub();
@@ -250,5 +251,47 @@ describeEachStore('work orders', (hub) => {
     ).toHaveLength(1);
     const missing = await t.api('POST', '/api/v1/work-orders/NO-SUCH-WO/cancel', { body: { reason: 'x' } });
     expect(missing.body.code).toBe('WORK_ORDER_NOT_FOUND');
+  });
+
+  it('work orders racing for the last units all go through: the losers are planned again on what is left', async () => {
+    const t = hub();
+    const region = uniqueCode('R');
+    const fsl = await makeLocation(t, { type: 'forward_stocking_location', region });
+    const dc = await makeLocation(t, { type: 'central_dc', region: uniqueCode('R') });
+    const part = await makePart(t);
+    await receive(t, part, fsl, 3);
+    await receive(t, part, dc, 20);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.api('POST', '/api/v1/work-orders', {
+          body: {
+            externalRef: uniqueCode(`RACE${i}`),
+            jobRegion: region,
+            // Distinct priorities: a job that finds its planned stock taken by a weaker one preempts it.
+            priority: 50 + i * 10,
+            dueAt: inDays(5),
+            lines: [{ lineId: '1', partNumber: part.partNumber, quantity: 1 }],
+          },
+        }),
+      ),
+    );
+    for (const res of results) expect(res.status, JSON.stringify(res.body)).toBe(201);
+    // Whatever won, each job's plan, reservation and requisition tell the same story.
+    const sources: string[] = [];
+    for (const res of results) {
+      const wo = (await t.api('GET', `/api/v1/work-orders/${res.body.externalRef}`)).body;
+      const open = (await t.api('GET', `/api/v1/reservations?demandRef=${wo.externalRef}/1&state=open`)).body
+        .items as Array<{ locationCode: string; quantity: number }>;
+      expect(open).toHaveLength(1);
+      const planned = wo.plan[0].allocations.map((a: { locationCode: string }) => a.locationCode);
+      expect(planned).toEqual([open[0]!.locationCode]);
+      const live = wo.requisitions.filter((r: { status: string }) => r.status !== 'cancelled');
+      expect(live.map((r: { fromLocation: string }) => r.fromLocation)).toEqual([open[0]!.locationCode]);
+      sources.push(open[0]!.locationCode);
+    }
+    expect(sources.filter((c) => c === fsl.code)).toHaveLength(3);
+    expect(sources.filter((c) => c === dc.code)).toHaveLength(7);
+    expect(await stock(t, part.partNumber, fsl.code)).toMatchObject({ onHand: 3, reserved: 3 });
+    expect(await stock(t, part.partNumber, dc.code)).toMatchObject({ onHand: 20, reserved: 7 });
   });
 });

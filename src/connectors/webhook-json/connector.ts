@@ -23,6 +23,20 @@ export const webhookJsonConnector: ConnectorDeclaration<typeof config, typeof se
         '[parts.{"command": "stock.adjust", "input": {"partNumber": partNumber, "locationCode": $$.vanCode, "quantity": -quantity, "reasonCode": "UNRECORDED_CONSUMPTION", "reference": "WO " & $$.workOrder}}]',
     },
     {
+      messageType: 'warehouse.putaway',
+      description:
+        'a WMS put-away confirmation: {receiptId, warehouse, lines: [{line, partNumber, quantity, damaged?, uom?, lot?, serials?}]}',
+      defaultMapping:
+        '{"command": "warehouse.putaway", "input": {"receiptRef": receiptId, "locationCode": warehouse, "lines": [lines.{"lineRef": line, "partNumber": partNumber, "locationCode": locationCode, "quantity": quantity, "damagedQuantity": damaged, "uom": uom, "lot": lot, "serials": serials}]}}',
+    },
+    {
+      messageType: 'warehouse.shipment',
+      description:
+        'a WMS pick/ship confirmation: {orderId, shipmentId, warehouse, lines: [{line, partNumber, shipped, ordered?, uom?, status?: shipped|partial|cancelled, serials?}]}',
+      defaultMapping:
+        '{"command": "warehouse.shipment", "input": {"orderRef": orderId, "shipmentRef": shipmentId, "locationCode": warehouse, "shipDate": shipDate, "lines": [lines.{"lineRef": line, "partNumber": partNumber, "quantity": shipped, "orderedQuantity": ordered, "uom": uom, "status": status, "lot": lot, "serials": serials}]}}',
+    },
+    {
       messageType: 'item.master',
       description: 'a part as the system masters it',
       defaultMapping:

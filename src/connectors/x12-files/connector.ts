@@ -34,9 +34,17 @@ export const x12FilesConnector: ConnectorDeclaration<typeof config, typeof secre
   reads: [
     {
       messageType: 'stock.transfer_receipt',
-      description: '944 warehouse stock transfer receipt: what was put away',
+      description:
+        '944 warehouse stock transfer receipt: what was put away, received once per receipt line (damaged units as defective)',
       defaultMapping:
-        'lines.{"command": "stock.receive", "input": {"partNumber": item.partNumber, "locationCode": $$.parties[role="warehouse"][0].id, "quantity": quantity, "uom": uom, "reference": "944 " & $$.transferId}}',
+        '{"command": "warehouse.putaway", "input": {"receiptRef": transferId, "locationCode": parties[role="warehouse"][0].id, "lines": [lines.{"lineRef": lineNumber, "partNumber": item.partNumber, "quantity": quantity, "damagedQuantity": damagedQuantity, "uom": uom, "lot": lot}]}}',
+    },
+    {
+      messageType: 'warehouse.shipping_advice',
+      description:
+        '945 warehouse shipping advice: what shipped against the order (the 940’s depositor order number), issued from its reservations; short lines stay reserved',
+      defaultMapping:
+        '{"command": "warehouse.shipment", "input": {"orderRef": orderId, "shipmentRef": shipmentId, "locationCode": parties[role="warehouse"][0].id, "shipDate": shipDate, "lines": [lines.{"lineRef": lineNumber, "partNumber": item.partNumber, "quantity": quantity, "orderedQuantity": orderedQuantity, "uom": uom, "status": status}]}}',
     },
     {
       messageType: 'inventory.advice',

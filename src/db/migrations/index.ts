@@ -13,6 +13,10 @@ import * as stockSnapshots from './0011-stock-snapshots.js';
 import * as inboundDueAt from './0012-inbound-due-at.js';
 import * as flowConnectors from './0013-flow-connectors.js';
 import * as workOrders from './0014-work-orders.js';
+import * as warehouseConfirmations from './0015-warehouse-confirmations.js';
+import * as kits from './0016-kits.js';
+import * as buffers from './0017-buffers.js';
+import * as workOrderLifecycle from './0018-work-order-lifecycle.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +34,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-inbound-due-at': inboundDueAt,
   '0013-flow-connectors': flowConnectors,
   '0014-work-orders': workOrders,
+  '0015-warehouse-confirmations': warehouseConfirmations,
+  '0016-kits': kits,
+  '0017-buffers': buffers,
+  '0018-work-order-lifecycle': workOrderLifecycle,
 };
 
 export const migrationProvider: MigrationProvider = {

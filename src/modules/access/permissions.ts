@@ -8,7 +8,8 @@ export const RESOURCES = {
   location: ['read', 'write'],
   stock: ['read', 'move', 'adjust', 'count'],
   reservation: ['read', 'create', 'release'],
-  workorder: ['read', 'create'],
+  kit: ['read', 'write'],
+  workorder: ['read', 'create', 'complete', 'approve', 'approve_manager'],
   policy: ['read', 'write'],
   audit: ['read', 'verify'],
   event: ['read'],
@@ -45,6 +46,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Connectors post receipts, issues, transfers and warehouse adjustments for the systems they speak for.
   integration_admin: [
     ...READ_MASTER,
+    'kit:read',
     'part:write',
     'masterdata:propose',
     'location:write',
@@ -56,6 +58,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reservation:release',
     'workorder:read',
     'workorder:create',
+    'workorder:complete',
     'policy:read',
     'event:read',
     'integration:read',
@@ -65,6 +68,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   planner: [
     ...READ_MASTER,
+    'kit:read',
+    'kit:write',
     'part:write',
     'masterdata:propose',
     'stock:read',
@@ -75,30 +80,42 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reservation:release',
     'workorder:read',
     'workorder:create',
+    // Planners hold the parts budget: they approve at any level.
+    'workorder:approve',
+    'workorder:approve_manager',
     'policy:read',
     'policy:write',
   ],
   dispatcher: [
     ...READ_MASTER,
+    // Dispatchers build kits for the jobs they dispatch, and break those no longer needed.
+    'kit:read',
+    'kit:write',
     'stock:read',
     'reservation:read',
     'reservation:create',
     'reservation:release',
     'workorder:read',
     'workorder:create',
+    'workorder:complete',
+    // Dispatchers supervise technicians: they approve up to the supervisor's limit.
+    'workorder:approve',
     'policy:read',
   ],
   // Technicians issue parts from their van and report what they count there.
   technician: [
     ...READ_MASTER,
+    'kit:read',
     'stock:read',
     'stock:move',
     'stock:count',
     'reservation:read',
     'workorder:read',
+    'workorder:complete',
   ],
   auditor: [
     ...READ_MASTER,
+    'kit:read',
     'stock:read',
     'reservation:read',
     'workorder:read',
@@ -109,7 +126,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'apikey:read',
     'integration:read',
   ],
-  read_only: [...READ_MASTER, 'stock:read', 'reservation:read', 'workorder:read'],
+  read_only: [...READ_MASTER, 'kit:read', 'stock:read', 'reservation:read', 'workorder:read'],
 };
 
 export function isRole(value: string): value is Role {

@@ -583,3 +583,25 @@ export async function listFreezeWindows(r: Reader) {
     createdBy: row.created_by,
   }));
 }
+
+/** The golden record's `cost` of each part (what approvals weigh); parts without one are absent. */
+export async function partCosts(r: Reader, partNumbers: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (partNumbers.length === 0) return out;
+  const rows = await r.db
+    .selectFrom('part_attributes as a')
+    .innerJoin('parts as p', (j) =>
+      j.onRef('p.id', '=', 'a.part_id').onRef('p.tenant_id', '=', 'a.tenant_id'),
+    )
+    .select(['p.part_number', 'a.value_json'])
+    .where('a.tenant_id', '=', r.ctx.tenantId)
+    .where('a.attribute', '=', 'cost')
+    .where('p.part_number', 'in', [...new Set(partNumbers)])
+    .execute();
+  for (const row of rows) {
+    const value = JSON.parse(row.value_json) as unknown;
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+    if (Number.isFinite(n) && n >= 0) out.set(row.part_number, n);
+  }
+  return out;
+}

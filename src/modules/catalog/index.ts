@@ -36,6 +36,8 @@ export {
   listSubstitutes,
   supersessionLinks,
   loadChain,
+  partStandIns,
+  type PartStandIn,
 } from './supersession.service.js';
 export { addConversion, listConversions, convertToBase, BUILT_IN_CONVERSIONS } from './uom.service.js';
 export { normalizeNumber, type NormalizationRules } from './normalization.js';
@@ -76,5 +78,6 @@ export {
   putTaxonomy,
   listTaxonomies,
   createFreezeWindow,
+  partCosts,
 } from './governance.service.js';
 export { routeUpdate, survivingValue, decideTiming } from './governance.js';

@@ -13,7 +13,12 @@ import {
   type Substitute,
   type Supersession,
 } from './references.schemas.js';
-import { checkNewLink, type Interchangeability, type SupersessionLink } from './supersession.js';
+import {
+  checkNewLink,
+  resolveCurrent,
+  type Interchangeability,
+  type SupersessionLink,
+} from './supersession.js';
 
 type Db = Kysely<Database> | Trx;
 const MAX_CHAIN = 1000;
@@ -243,4 +248,64 @@ export async function listSubstitutes(r: Reader, partNumber: string, model?: str
       createdAt: s.created_at,
     }))
     .filter((s) => model === undefined || s.models === null || s.models.includes(model));
+}
+
+/** A part that may stand in for another on a job, with why and in which order (lower first). */
+export interface PartStandIn {
+  partNumber: string;
+  relation: 'superseded_by' | 'substitute';
+  reason: string;
+  preference: number;
+}
+
+/**
+ * What the catalog allows in place of a part on a job at `at` for an equipment model (M4.4):
+ * its successors along the supersession chain in effect, nearest first (so remaining stock of
+ * an intermediate part is used up before the newest), a two-way predecessor, then the
+ * substitutes valid for the model in their preference order.
+ */
+export async function partStandIns(
+  r: Reader,
+  partNumber: string,
+  options: { at: string; model: string | null },
+): Promise<PartStandIn[]> {
+  const tenantId = r.ctx.tenantId;
+  const part = await requirePart(r.db, tenantId, partNumber);
+  const out: PartStandIn[] = [];
+  const chain = await loadChain(r.db, tenantId, part.id);
+  const resolution = resolveCurrent(part.id, chain, options.at);
+  const stepIds = resolution.path.map((s) => s.to);
+  const predecessors = (await supersessionsOf(r.db, tenantId, [part.id], 'to')).filter(
+    (s) => s.type === 'two_way' && s.effectiveFrom <= options.at,
+  );
+  const names = await partsByIds(r.db, tenantId, stepIds);
+  resolution.path.forEach((step, i) => {
+    const to = names.get(step.to)?.partNumber;
+    if (!to) return;
+    out.push({
+      partNumber: to,
+      relation: 'superseded_by',
+      reason: `${i === 0 ? partNumber : (names.get(step.from)?.partNumber ?? step.from)} is superseded by ${to} (${step.type}, from ${step.effectiveFrom.slice(0, 10)}: ${step.reason})`,
+      preference: i,
+    });
+  });
+  for (const p of predecessors)
+    out.push({
+      partNumber: p.partNumber,
+      relation: 'superseded_by',
+      reason: `${p.partNumber} was superseded by ${partNumber} two-way (${p.reason}): either may be used`,
+      preference: 50,
+    });
+  // A substitute limited to models applies only when the job names one of them.
+  const substitutes = (await listSubstitutes(r, partNumber, options.model ?? undefined)).filter(
+    (s) => s.models === null || options.model !== null,
+  );
+  for (const s of substitutes)
+    out.push({
+      partNumber: s.substitute,
+      relation: 'substitute',
+      reason: `${s.substitute} substitutes for ${partNumber}${s.models && options.model ? ` on model ${options.model}` : ''} (preference ${s.preference}${s.note ? `: ${s.note}` : ''})`,
+      preference: 100 + s.preference,
+    });
+  return out;
 }

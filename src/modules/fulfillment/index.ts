@@ -1,4 +1,7 @@
-/** Fulfillment (issue 5): work orders to parts: the sourcing decision, reservations, requisitions. */
+/**
+ * Fulfillment (issue 5): work orders to parts: the sourcing decision, reservations,
+ * requisitions and the ERP's answers, approvals, completion with consumption, latency.
+ */
 export {
   decideSourcing,
   SOURCE_TIERS,
@@ -20,9 +23,31 @@ export {
   cancelWorkOrder,
   getWorkOrder,
   listWorkOrders,
+  type WorkOrderOrigin,
 } from './work-orders.service.js';
+export { completeWorkOrder, listConsumption, type ConsumptionRecord } from './completion.service.js';
+export { acknowledgeRequisition } from './requisitions.service.js';
+export { recordShipment } from './shipments.service.js';
+export {
+  decideWorkOrderApproval,
+  getApprovalPolicy,
+  putApprovalPolicy,
+  listApprovals,
+  approvalDelays,
+} from './approvals.service.js';
+export {
+  decideApproval,
+  DEFAULT_APPROVAL_POLICY,
+  APPROVAL_LEVELS,
+  type ApprovalPolicy,
+  type ApprovalDecision,
+  type ApprovalLevel,
+} from './approvals.js';
+export { workOrderLatency, type LatencyBucket } from './latency.service.js';
 export {
   workOrderInputSchema,
+  completionInputSchema,
+  requisitionAckInputSchema,
   type WorkOrder,
   type WorkOrderInput,
   type Requisition,

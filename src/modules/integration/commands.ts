@@ -2,8 +2,28 @@ import { z } from 'zod';
 import type { Work } from '../../kernel/index.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { convertToBase, createPart, requirePart, updatePartAttributes, type Part } from '../catalog/index.js';
-import { planWorkOrder, receiveWorkOrder, workOrderInputSchema } from '../fulfillment/index.js';
-import { postCount, postMovement, queryStock } from '../inventory/index.js';
+import {
+  acknowledgeRequisition,
+  cancelWorkOrder,
+  completeWorkOrder,
+  completionInputSchema,
+  planWorkOrder,
+  receiveWorkOrder,
+  recordShipment,
+  requisitionAckInputSchema,
+  workOrderInputSchema,
+} from '../fulfillment/index.js';
+import {
+  confirmPutaway,
+  confirmShipment,
+  postCount,
+  postMovement,
+  previewPutaway,
+  previewShipment,
+  putawayInputSchema,
+  queryStock,
+  shipmentInputSchema,
+} from '../inventory/index.js';
 import type { MappedCommand } from './mapping.js';
 
 /**
@@ -88,8 +108,17 @@ const schemas = {
       lines: z.array(snapshotLine).max(100_000),
     })
     .strict(),
+  // Put-away and pick/ship confirmations from a WMS (944, 945, JSON), applied by inventory.
+  'warehouse.putaway': putawayInputSchema,
+  'warehouse.shipment': shipmentInputSchema,
   // A job from the FSM: sourced, reserved and requisitioned by the fulfillment module.
   'work_order.receive': workOrderInputSchema,
+  'work_order.cancel': z
+    .object({ externalRef: z.string().trim().min(1).max(100), reason: z.string().trim().min(1).max(500) })
+    .strict(),
+  'work_order.complete': completionInputSchema.extend({ externalRef: z.string().trim().min(1).max(100) }),
+  // The ERP's answer to a requisition (an 855 or a status message).
+  'requisition.acknowledge': requisitionAckInputSchema,
 } as const;
 
 export type CommandName = keyof typeof schemas;
@@ -220,6 +249,38 @@ export async function previewCommand(w: Work, cmd: MappedCommand): Promise<Comma
         after: plan.lines.map((l) => ({ lineId: l.lineId, allocations: l.allocations, reasons: l.reasons })),
       };
     }
+    case 'work_order.cancel':
+    case 'work_order.complete': {
+      const input = parse({ ...cmd, command: cmd.command });
+      return {
+        command: cmd.command,
+        entity: `work_order:${input.externalRef}`,
+        change: 'update',
+        before: null,
+        after:
+          cmd.command === 'work_order.cancel' ? { status: 'cancelled' } : { status: 'completed', ...input },
+      };
+    }
+    case 'requisition.acknowledge': {
+      const input = parse({ ...cmd, command: 'requisition.acknowledge' });
+      return {
+        command: cmd.command,
+        entity: `requisition:${input.requisitionId}`,
+        change: 'update',
+        before: null,
+        after: input,
+      };
+    }
+    case 'warehouse.putaway':
+      return {
+        command: cmd.command,
+        ...(await previewPutaway(w, parse({ ...cmd, command: 'warehouse.putaway' }))),
+      };
+    case 'warehouse.shipment':
+      return {
+        command: cmd.command,
+        ...(await previewShipment(w, parse({ ...cmd, command: 'warehouse.shipment' }))),
+      };
     case 'stock.count': {
       const input = parse({ ...cmd, command: 'stock.count' });
       const lines = [];
@@ -243,8 +304,16 @@ export async function previewCommand(w: Work, cmd: MappedCommand): Promise<Comma
   }
 }
 
-/** Applies a command through its domain module, inside the caller's unit of work. */
-export async function applyCommand(w: Work, cmd: MappedCommand, reference: string): Promise<unknown> {
+/**
+ * Applies a command through its domain module, inside the caller's unit of work. `flowCode`
+ * names the flow the message came through (work orders measure latency per flow).
+ */
+export async function applyCommand(
+  w: Work,
+  cmd: MappedCommand,
+  reference: string,
+  flowCode?: string,
+): Promise<unknown> {
   requireKnown(cmd);
   switch (cmd.command) {
     case 'stock.snapshot':
@@ -293,6 +362,14 @@ export async function applyCommand(w: Work, cmd: MappedCommand, reference: strin
         reference: input.reference ?? reference,
       });
     }
+    case 'warehouse.putaway':
+      return confirmPutaway(w, parse({ ...cmd, command: 'warehouse.putaway' }), reference);
+    case 'warehouse.shipment': {
+      const shipment = await confirmShipment(w, parse({ ...cmd, command: 'warehouse.shipment' }), reference);
+      // The jobs it served learn what is on its way and what is still short.
+      await recordShipment(w, shipment);
+      return shipment;
+    }
     case 'stock.count': {
       const input = parse({ ...cmd, command: 'stock.count' });
       const lines = [];
@@ -311,6 +388,16 @@ export async function applyCommand(w: Work, cmd: MappedCommand, reference: strin
       });
     }
     case 'work_order.receive':
-      return receiveWorkOrder(w, parse({ ...cmd, command: 'work_order.receive' }));
+      return receiveWorkOrder(w, parse({ ...cmd, command: 'work_order.receive' }), { flowCode });
+    case 'work_order.cancel': {
+      const input = parse({ ...cmd, command: 'work_order.cancel' });
+      return cancelWorkOrder(w, input.externalRef, input.reason);
+    }
+    case 'work_order.complete': {
+      const { externalRef, ...completion } = parse({ ...cmd, command: 'work_order.complete' });
+      return completeWorkOrder(w, externalRef, completion);
+    }
+    case 'requisition.acknowledge':
+      return acknowledgeRequisition(w, parse({ ...cmd, command: 'requisition.acknowledge' }));
   }
 }

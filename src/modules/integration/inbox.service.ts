@@ -187,7 +187,7 @@ export async function processInbound(store: Store, ctx: Ctx, messageId: string):
         for (const c of commands) outcome.previews.push(await previewCommand(w, c.command));
       } else {
         for (const c of commands)
-          await applyCommand(w, c.command, `${flow.systemCode} ${msg.idempotency_key} (${c.ref})`);
+          await applyCommand(w, c.command, `${flow.systemCode} ${msg.idempotency_key} (${c.ref})`, flow.code);
       }
       await w.trx
         .updateTable('inbox_messages')

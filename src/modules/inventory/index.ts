@@ -62,5 +62,72 @@ export {
 export { visibleStatuses, DEFAULT_VISIBILITY_POLICY, type VisibilityPolicy } from './visibility.js';
 export { planMovement, quantityToMilli } from './movement-plan.js';
 export { BUILT_IN_REASON_CODES } from './reason-codes.js';
+export {
+  putawayInputSchema,
+  shipmentInputSchema,
+  planPutaway,
+  confirmPutaway,
+  previewPutaway,
+  planShipment,
+  confirmShipment,
+  previewShipment,
+  type PutawayInput,
+  type PutawayOutcome,
+  type ShipmentInput,
+  type ShipmentOutcome,
+  type ConfirmationPreview,
+} from './warehouse-confirmations.service.js';
+export {
+  decidePutaway,
+  decideShipment,
+  SHIPMENT_LINE_STATUSES,
+  type PutawayDecision,
+  type ShipmentDecision,
+} from './warehouse-confirmations.js';
+export {
+  putKitDefinition,
+  getKitDefinition,
+  listKitDefinitions,
+  buildKit,
+  breakKit,
+  issueKitUnit,
+  getKitUnit,
+  listKitUnits,
+  type BuildOutcome,
+} from './kits.service.js';
+export {
+  checkKitDefinition,
+  decideBuild,
+  decideBreak,
+  type BuildDecision,
+  type BreakDecision,
+  type Shortage,
+} from './kits.js';
+export type { KitDefinition, KitUnit } from './kits.schemas.js';
+export { registerKitRoutes } from './kits.routes.js';
+export {
+  decideBufferTrigger,
+  BUFFER_SOURCE_KINDS,
+  BUFFER_ORDER_POLICIES,
+  type BufferTriggerInput,
+  type BufferTriggerDecision,
+} from './buffers.js';
+export {
+  putBuffer,
+  listBuffers,
+  checkBuffers,
+  sweepBuffers,
+  closeReplenishment,
+  listReplenishments,
+  bufferInputSchema,
+  REPLENISHMENT_STATUSES,
+  type BufferInput,
+  type StockBuffer,
+  type BufferCheck,
+  type BufferDecision,
+  type Replenishment,
+  type ReplenishmentStatus,
+} from './buffers.service.js';
+export { registerBufferRoutes } from './buffers.routes.js';
 export { registerInventoryRoutes } from './inventory.routes.js';
 export { snapshotSchema } from './snapshot.routes.js';

@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import { fromMilli } from '../../platform/quantity.js';
 import { requirePart, type Part } from '../catalog/index.js';
 import { decideReservation, type Claim } from './allocation.js';
+import { checkBufferKeys } from './buffers.service.js';
 import type {
   CreateReservationInput,
   DemandType,
@@ -161,6 +162,8 @@ export async function createReservation(w: Work, input: CreateReservationInput):
     // The unit travels with the quantity so that a mapping can write a complete order line.
     payload: { reservation, reasons, uom: part.baseUom },
   });
+  // M3.4: less free stock here may call for a replenishment, raised in this same unit.
+  await checkBufferKeys(w, [{ partId: part.id, locationId: location.id }]);
   return { reservation, reasons, preempted };
 }
 

@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import { fromMilli } from '../../platform/quantity.js';
 import { requirePart, type Part } from '../catalog/index.js';
 import type { Role } from '../access/index.js';
+import { checkBuffersAfterMovement } from './buffers.service.js';
 import type {
   LedgerLine,
   MovementInput,
@@ -67,7 +68,41 @@ export async function postMovement(w: Work, input: MovementInput): Promise<Movem
     consumesReservation: reservation !== undefined,
   });
   if (reservation) await consumeReservation(w, reservation, plan.quantityMilli, result.movementId);
+  // What a technician has on the van is the FSM's business too (M4.5): it hears the new figure.
+  for (const van of [location, toLocation])
+    if (van?.type === 'technician_van') await emitVanStock(w, part, van, result.movementId);
   return result;
+}
+
+/**
+ * The van's available stock of a part after a movement, as absolute figures (not a delta),
+ * keyed per van so the FSM receives them in order and a repeat is harmless.
+ */
+async function emitVanStock(
+  w: Work,
+  part: Part,
+  van: { id: string; code: string },
+  movementId: string,
+): Promise<void> {
+  const balance = await readBalance(w.trx, {
+    tenantId: w.ctx.tenantId,
+    partId: part.id,
+    locationId: van.id,
+    status: 'available',
+  });
+  w.emit({
+    type: 'inventory.van_stock_changed',
+    key: `van:${van.code}`,
+    payload: {
+      van: van.code,
+      partNumber: part.partNumber,
+      onHand: fromMilli(balance.onHand),
+      reserved: fromMilli(balance.reserved),
+      available: fromMilli(balance.onHand - balance.reserved),
+      movementId,
+      asOf: isoTimestamp(w.ctx.clock),
+    },
+  });
 }
 
 export interface ApplyMovementArgs {
@@ -218,6 +253,8 @@ export async function applyMovement(w: Work, args: ApplyMovementArgs): Promise<M
     reason: args.reasonCode,
   });
   w.emit({ type: 'inventory.stock_moved', key: `part:${part.partNumber}`, payload: result });
+  // M3.4: every path that moves stock (movements, counts) checks the buffers it touched here.
+  await checkBuffersAfterMovement(w, part.id, deltas, args.reference, movementId);
   return result;
 }
 
