@@ -5,6 +5,8 @@
  * latency per day and flow (M7.1). Through the HTTP API, on both stores.
  */
 import { expect, it } from 'vitest';
+import { fromCanonical, writeX12 } from '../../src/connectors/formats/x12/index.js';
+import { x12FilesConnector } from '../../src/connectors/x12-files/connector.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart, receive, uniqueCode } from '../support/factories.js';
 
@@ -487,5 +489,88 @@ describeEachStore('work order lifecycle', (hub) => {
     expect(used.body.items).toEqual([expect.objectContaining({ estimated: 3, used: 1, returned: 2 })]);
     const verify = await t.api('POST', '/api/v1/audit/verify');
     expect(verify.body.ok, JSON.stringify(verify.body)).toBe(true);
+  });
+
+  it('a supplier’s 855 backorders the requisition it answers, through the X12 connector’s default mapping', async () => {
+    const t = hub();
+    const s = await site(t);
+    const bought = await makePart(t);
+    const ref = uniqueCode('WO');
+    const wo = (
+      await t.api('POST', '/api/v1/work-orders', {
+        body: workOrder(s, ref, [{ lineId: '1', partNumber: bought.partNumber, quantity: 4 }]),
+      })
+    ).body;
+    const requisition = wo.requisitions[0] as { id: string; source: string };
+    expect(requisition.source).toBe('purchase');
+    const suffix = uniqueCode('sup').toLowerCase();
+    await t.api('POST', '/api/v1/integration/systems', {
+      body: { code: `SUP-${suffix}`, kind: 'supplier', name: 'Supplier', ownerTeam: 'Purchasing' },
+    });
+    const read = x12FilesConnector.reads.find((r) => r.messageType === 'purchase.order.ack')!;
+    await t.api('POST', '/api/v1/integration/mappings', {
+      body: { code: `ack-${suffix}`, expression: read.defaultMapping },
+    });
+    const flow = await t.api('POST', '/api/v1/integration/flows', {
+      body: {
+        code: `ack-${suffix}`,
+        systemCode: `SUP-${suffix}`,
+        entity: 'purchase_order',
+        direction: 'inbound',
+        format: 'x12',
+        transport: 'http',
+        mappingCode: `ack-${suffix}`,
+        mappingVersion: 1,
+      },
+    });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(200);
+    // The supplier's 855, written by the hub's own X12 writer: the PO number is the requisition.
+    const set = fromCanonical(
+      {
+        type: 'purchase.order.ack',
+        poNumber: requisition.id,
+        ackDate: '2026-12-05',
+        status: 'accepted_with_changes',
+        parties: [],
+        lines: [
+          {
+            lineNumber: '1',
+            item: { partNumber: bought.partNumber, scheme: 'buyer' },
+            quantity: 4,
+            orderedQuantity: 4,
+            uom: 'EA',
+            status: 'backordered',
+            expectedDate: '2026-12-21',
+          },
+        ],
+      },
+      { controlNumber: '0001' },
+    )!;
+    const header = { senderId: 'SUPPLIER', receiverId: 'SPAREHUB', time: '1405', controlNumber: 7 };
+    const file = writeX12(
+      {
+        ...header,
+        senderQualifier: 'ZZ',
+        receiverQualifier: 'ZZ',
+        date: '261205',
+        groups: [{ ...header, functionalId: set.functionalId, date: '20261205', sets: [set] }],
+      },
+      { lineBreak: '\n' },
+    );
+    const sent = await t.api('POST', `/api/v1/integration/flows/ack-${suffix}/messages`, {
+      rawBody: file,
+      headers: { 'content-type': 'application/edi-x12' },
+    });
+    expect(sent.body.outcome, JSON.stringify(sent.body)).toMatchObject({ status: 'applied' });
+    const after = (await t.api('GET', `/api/v1/work-orders/${ref}`)).body;
+    expect(after.requisitions[0]).toMatchObject({
+      status: 'backordered',
+      expectedAt: '2026-12-21T00:00:00.000Z',
+      erpRef: requisition.id,
+    });
+    const told = await eventsFor(t, 'fulfillment.expected_availability', ref);
+    expect(told.map((e: { payload: unknown }) => e.payload)).toEqual([
+      expect.objectContaining({ lineId: '1', status: 'backordered', expectedAt: '2026-12-21T00:00:00.000Z' }),
+    ]);
   });
 });

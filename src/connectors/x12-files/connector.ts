@@ -47,6 +47,13 @@ export const x12FilesConnector: ConnectorDeclaration<typeof config, typeof secre
         '{"command": "warehouse.shipment", "input": {"orderRef": orderId, "shipmentRef": shipmentId, "locationCode": parties[role="warehouse"][0].id, "shipDate": shipDate, "lines": [lines.{"lineRef": lineNumber, "partNumber": item.partNumber, "quantity": quantity, "orderedQuantity": orderedQuantity, "uom": uom, "status": status}]}}',
     },
     {
+      messageType: 'purchase.order.ack',
+      description:
+        '855 purchase order acknowledgment from a supplier: each line answers the hub’s requisition (the PO number, or the line’s own number when it names one), accepted or backordered with the date it will ship; the date goes to the FSM',
+      defaultMapping:
+        'lines.{"command": "requisition.acknowledge", "input": $merge([{"requisitionId": $substring(lineNumber, 0, 4) = "req_" ? lineNumber : $$.poNumber, "status": status = "backordered" ? "backordered" : status = "rejected" ? "rejected" : "accepted", "erpRef": $$.poNumber}, expectedDate ? {"expectedAt": expectedDate & "T00:00:00.000Z"} : {}])}',
+    },
+    {
       messageType: 'inventory.advice',
       description: '846 inventory advice: the warehouse’s on-hand, counted into the hub',
       defaultMapping:
