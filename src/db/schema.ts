@@ -326,8 +326,9 @@ export interface WorkOrderApprovalsTable {
   decision_reason: string | null;
 }
 
-export interface ApprovalPoliciesTable {
+export interface FulfillmentPoliciesTable {
   tenant_id: string;
+  name: string;
   version: number;
   body_json: string;
   updated_at: string;
@@ -713,7 +714,7 @@ export interface Database {
   work_orders: WorkOrdersTable;
   requisitions: RequisitionsTable;
   work_order_approvals: WorkOrderApprovalsTable;
-  approval_policies: ApprovalPoliciesTable;
+  fulfillment_policies: FulfillmentPoliciesTable;
   work_order_consumption: WorkOrderConsumptionTable;
   warehouse_confirmations: WarehouseConfirmationsTable;
   outbound_deliveries: OutboundDeliveriesTable;

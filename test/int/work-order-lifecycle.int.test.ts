@@ -573,4 +573,40 @@ describeEachStore('work order lifecycle', (hub) => {
       expect.objectContaining({ lineId: '1', status: 'backordered', expectedAt: '2026-12-21T00:00:00.000Z' }),
     ]);
   });
+
+  it('plans with the lead times the planner set: a slow lane sends the job to a faster source', async () => {
+    const t = hub();
+    const s = await site(t);
+    const warehouse = await makeLocation(t, { type: 'regional_warehouse', region: s.region });
+    const part = await makePart(t);
+    await receive(t, part, s.fsl, 5);
+    await receive(t, part, warehouse, 5);
+    const order = (lineId: string) => ({
+      body: workOrder(s, uniqueCode('WO'), [{ lineId, partNumber: part.partNumber, quantity: 1 }], {
+        technicianVan: null,
+        dueAt: inHours(30),
+      }),
+    });
+    const before = await t.api('POST', '/api/v1/work-orders', order('1'));
+    expect(before.body.plan[0].allocations[0]).toMatchObject({ locationCode: s.fsl.code });
+    const current = await t.api('GET', '/api/v1/lead-times');
+    expect(current.body).toMatchObject({ version: 0, body: { purchase: 120 } });
+    const saved = await t.api('PUT', '/api/v1/lead-times', {
+      body: {
+        expectedVersion: 0,
+        body: { ...current.body.body, lanes: [{ from: s.fsl.code, toRegion: s.region, hours: 48 }] },
+      },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const after = await t.api('POST', '/api/v1/work-orders', order('1'));
+    expect(after.body.plan[0].allocations[0]).toMatchObject({ locationCode: warehouse.code, onTime: true });
+    const bad = await t.api('PUT', '/api/v1/lead-times', {
+      body: { body: { ...current.body.body, centralDc: -5 } },
+    });
+    expect(bad.body.code).toBe('POLICY_INVALID');
+    const technician = await t.keyFor('technician');
+    expect((await t.api('PUT', '/api/v1/lead-times', { key: technician, body: { body: {} } })).status).toBe(
+      403,
+    );
+  });
 });

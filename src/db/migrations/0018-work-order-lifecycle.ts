@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 // Work order lifecycle (issue 5): the equipment model and technician level a job arrives
 // with (substitutes and approvals depend on them), the flow it came through (latency is
-// served per flow), approvals with their policy, the ERP's acknowledgement of each
+// served per flow), approvals with their policy and lead times as versioned policies, the ERP's acknowledgement of each
 // requisition (its promised date is what the FSM is told), and consumption at completion.
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const column of [
@@ -36,13 +36,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('work_order_approvals')
     .columns(['tenant_id', 'state', 'requested_at'])
     .execute();
+  // The fulfillment module's policies (approval rules, lead times): versioned documents.
   await db.schema
-    .createTable('approval_policies')
-    .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+    .createTable('fulfillment_policies')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('body_json', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('updated_by', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('fulfillment_policies_pk', ['tenant_id', 'name'])
     .execute();
   await db.schema
     .createTable('work_order_consumption')
@@ -72,6 +75,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('work_order_consumption').ifExists().execute();
-  await db.schema.dropTable('approval_policies').ifExists().execute();
+  await db.schema.dropTable('fulfillment_policies').ifExists().execute();
   await db.schema.dropTable('work_order_approvals').ifExists().execute();
 }

@@ -6,18 +6,11 @@ import type { Reader, Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { percentiles } from '../../platform/percentiles.js';
 import { isRole, roleAllows } from '../access/index.js';
 import { partCosts } from '../catalog/index.js';
 import { releaseReservation } from '../inventory/index.js';
-import {
-  approvalPolicySchema,
-  decideApproval,
-  DEFAULT_APPROVAL_POLICY,
-  mayDecide,
-  type ApprovalDecision,
-  type ApprovalLevel,
-  type ApprovalPolicy,
-} from './approvals.js';
+import { decideApproval, mayDecide, type ApprovalDecision, type ApprovalLevel } from './approvals.js';
 import { approvalDecisionInputSchema, type WorkOrder, type WorkOrderInput } from './fulfillment.schemas.js';
 import { sendRequisitions } from './requisitions.service.js';
 import type { LinePlan } from './sourcing.js';
@@ -29,77 +22,21 @@ import {
   toApproval,
   type ApprovalRow,
 } from './work-order-rows.js';
-import { percentiles } from '../../platform/percentiles.js';
+import { getFulfillmentPolicy, putFulfillmentPolicy, type FulfillmentPolicyDocument } from './policies.js';
 
-export interface ApprovalPolicyDocument {
-  version: number;
-  body: ApprovalPolicy;
-  updatedAt: string | null;
-  updatedBy: string | null;
+export type ApprovalPolicyDocument = FulfillmentPolicyDocument<'work-order-approval'>;
+
+export function getApprovalPolicy(r: Pick<Reader, 'db' | 'ctx'>): Promise<ApprovalPolicyDocument> {
+  return getFulfillmentPolicy(r, 'work-order-approval');
 }
 
-export async function getApprovalPolicy(r: Pick<Reader, 'db' | 'ctx'>): Promise<ApprovalPolicyDocument> {
-  const row = await r.db
-    .selectFrom('approval_policies')
-    .selectAll()
-    .where('tenant_id', '=', r.ctx.tenantId)
-    .executeTakeFirst();
-  if (!row) return { version: 0, body: DEFAULT_APPROVAL_POLICY, updatedAt: null, updatedBy: null };
-  return {
-    version: Number(row.version),
-    body: approvalPolicySchema.parse(JSON.parse(row.body_json)),
-    updatedAt: row.updated_at,
-    updatedBy: row.updated_by,
-  };
-}
-
-/** Replaces the approval policy; `expectedVersion` guards against overwriting someone else's edit. */
-export async function putApprovalPolicy(
+/** Replaces the approval rules; `expectedVersion` guards against overwriting someone else's edit. */
+export function putApprovalPolicy(
   w: Work,
   body: unknown,
   expectedVersion: number | undefined,
 ): Promise<ApprovalPolicyDocument> {
-  const parsed = approvalPolicySchema.safeParse(body);
-  if (!parsed.success)
-    throw new AppError(
-      'POLICY_INVALID',
-      `Approval policy is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  const before = await getApprovalPolicy({ db: w.trx, ctx: w.ctx });
-  if (expectedVersion !== undefined && expectedVersion !== before.version)
-    throw new AppError(
-      'POLICY_INVALID',
-      `Approval policy is at version ${before.version}, not ${expectedVersion}`,
-    );
-  const now = isoTimestamp(w.ctx.clock);
-  const row = {
-    tenant_id: w.ctx.tenantId,
-    version: before.version + 1,
-    body_json: JSON.stringify(parsed.data),
-    updated_at: now,
-    updated_by: actorLabel(w.ctx.actor),
-  };
-  await w.trx
-    .insertInto('approval_policies')
-    .values(row)
-    .onConflict((oc) =>
-      oc.column('tenant_id').doUpdateSet({
-        version: row.version,
-        body_json: row.body_json,
-        updated_at: now,
-        updated_by: row.updated_by,
-      }),
-    )
-    .execute();
-  const after = { version: row.version, body: parsed.data, updatedAt: now, updatedBy: row.updated_by };
-  w.audit({
-    action: 'policy.updated',
-    entityType: 'policy',
-    entityId: 'work-order-approval',
-    before: before.version === 0 ? null : before,
-    after,
-  });
-  return after;
+  return putFulfillmentPolicy(w, 'work-order-approval', body, expectedVersion);
 }
 
 /** Who must approve this work order's parts under the tenant's current policy. */

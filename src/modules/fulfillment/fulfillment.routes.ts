@@ -23,6 +23,8 @@ import {
   workOrderSchema,
 } from './fulfillment.schemas.js';
 import { workOrderLatency } from './latency.service.js';
+import { leadTimePolicySchema } from './lead-times.js';
+import { getFulfillmentPolicy, putFulfillmentPolicy } from './policies.js';
 import { acknowledgeRequisition } from './requisitions.service.js';
 import { cancelWorkOrder, getWorkOrder, listWorkOrders, receiveWorkOrder } from './work-orders.service.js';
 
@@ -32,6 +34,12 @@ const latencyFiguresSchema = z.object({
   p50Ms: z.number().nullable(),
   p95Ms: z.number().nullable(),
   p99Ms: z.number().nullable(),
+});
+const leadTimeDocumentSchema = z.object({
+  version: z.number(),
+  body: leadTimePolicySchema,
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
 });
 const approvalPolicyDocumentSchema = z.object({
   version: z.number(),
@@ -246,6 +254,37 @@ export function registerFulfillmentRoutes(app: FastifyInstance, deps: HttpDeps):
     (request, reply) =>
       runCommand(deps, request, reply, 200, (w) =>
         putApprovalPolicy(w, request.body.body, request.body.expectedVersion),
+      ),
+  );
+  r.get(
+    '/api/v1/lead-times',
+    {
+      config: { permission: 'policy:read' },
+      schema: {
+        tags,
+        summary:
+          'Lead times the sourcing plans with: by location type and region, lanes, supplier times per part',
+        response: { 200: leadTimeDocumentSchema },
+      },
+    },
+    async (request) => getFulfillmentPolicy(reader(deps.store, ctxOf(request)), 'lead-times'),
+  );
+  r.put(
+    '/api/v1/lead-times',
+    {
+      config: { permission: 'policy:write' },
+      schema: {
+        tags,
+        summary: 'Replace the lead times; expectedVersion guards against a concurrent edit',
+        description:
+          'A lane for a location and the job’s region wins over a lane for the location to any region, which wins over the location type’s default. Work orders received afterwards are planned with the new times.',
+        body: z.object({ body: z.unknown(), expectedVersion: z.number().int().min(0).optional() }).strict(),
+        response: { 200: leadTimeDocumentSchema },
+      },
+    },
+    (request, reply) =>
+      runCommand(deps, request, reply, 200, (w) =>
+        putFulfillmentPolicy(w, 'lead-times', request.body.body, request.body.expectedVersion),
       ),
   );
   r.get(

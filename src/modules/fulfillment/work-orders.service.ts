@@ -27,7 +27,8 @@ import {
   type WorkOrder,
   type WorkOrderInput,
 } from './fulfillment.schemas.js';
-import { DEFAULT_LEAD_TIMES, leadTimeHours } from './lead-times.js';
+import { leadTimeHours, purchaseOptions, type LeadTimePolicy } from './lead-times.js';
+import { getFulfillmentPolicy } from './policies.js';
 import { sendRequisitions, withdrawRequisitions } from './requisitions.service.js';
 import { decideSourcing, type LinePlan, type SourcingPlan, type StockOffer } from './sourcing.js';
 import {
@@ -88,6 +89,7 @@ export async function planWorkOrder(w: Work, input: WorkOrderInput): Promise<Sou
   const candidates = [
     ...new Set([...partNumbers, ...[...standIns.values()].flat().map((s) => s.partNumber)]),
   ];
+  const leadTimes = (await getFulfillmentPolicy({ db: w.trx, ctx: w.ctx }, 'lead-times')).body;
   return decideSourcing({
     now,
     lines: input.lines.map((line) => ({
@@ -98,11 +100,8 @@ export async function planWorkOrder(w: Work, input: WorkOrderInput): Promise<Sou
       jobRegion: input.jobRegion,
       alternatives: standIns.get(line.partNumber) ?? [],
     })),
-    offers: await stockOffers(w, input, candidates),
-    purchaseOptions: candidates.map((partNumber) => ({
-      partNumber,
-      leadTimeHours: DEFAULT_LEAD_TIMES.purchase,
-    })),
+    offers: await stockOffers(w, input, candidates, leadTimes),
+    purchaseOptions: candidates.flatMap((partNumber) => purchaseOptions(leadTimes, partNumber)),
   });
 }
 
@@ -497,7 +496,12 @@ async function requireVan(w: Work, code: string): Promise<void> {
 }
 
 /** Free stock of the parts at every location that can serve the job, with its lead time. */
-async function stockOffers(w: Work, input: WorkOrderInput, partNumbers: string[]): Promise<StockOffer[]> {
+async function stockOffers(
+  w: Work,
+  input: WorkOrderInput,
+  partNumbers: string[],
+  leadTimes: LeadTimePolicy,
+): Promise<StockOffer[]> {
   const rows = await w.trx
     .selectFrom('stock_balances as b')
     .innerJoin('parts as p', 'p.id', 'b.part_id')
@@ -516,7 +520,7 @@ async function stockOffers(w: Work, input: WorkOrderInput, partNumbers: string[]
   for (const row of rows) {
     if (!(LOCATION_TYPES as readonly string[]).includes(row.type)) continue;
     const type = row.type as LocationType;
-    const hours = leadTimeHours(type, row.region, input.jobRegion);
+    const hours = leadTimeHours(leadTimes, { code: row.code, type, region: row.region }, input.jobRegion);
     if (hours === null) continue;
     offers.push({
       partNumber: row.part_number,
