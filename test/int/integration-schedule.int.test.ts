@@ -97,6 +97,39 @@ describeEachStore('scheduled inbound', (hub) => {
     expect(await flow.onHand()).toBe(4);
   });
 
+  it('a waiting message can be applied now on request, with a reason, once', async () => {
+    const t = hub();
+    const flow = await receiptFlow(t, { mode: 'batch', schedule: '0 2 * * *' });
+    const sent = await send(t, flow.code, `n-${uid()}`, 3);
+    expect(sent.dueAt).not.toBeNull();
+    const operator = await t.keyFor('read_only');
+    const refused = await t.api('POST', `/api/v1/integration/messages/${sent.messageId}/apply-now`, {
+      key: operator,
+      body: { reason: 'urgent' },
+    });
+    expect(refused.status).toBe(403);
+    const now = await t.api('POST', `/api/v1/integration/messages/${sent.messageId}/apply-now`, {
+      body: { reason: 'the ERP batch is needed before the 02:00 run' },
+    });
+    expect(now.status, JSON.stringify(now.body)).toBe(200);
+    expect(now.body).toMatchObject({ status: 'applied' });
+    expect(await flow.onHand()).toBe(3);
+    const twice = await t.api('POST', `/api/v1/integration/messages/${sent.messageId}/apply-now`, {
+      body: { reason: 'again' },
+    });
+    expect(twice.body.code).toBe('INBOUND_MESSAGE_STATE');
+    expect(await flow.onHand()).toBe(3);
+    // The worker finds nothing left to do at the tick.
+    expect(await workerAt(t, sent.messageId, new Date(sent.dueAt!))).toBe('not picked up');
+    const audit = await t.api('GET', '/api/v1/audit?limit=100');
+    expect(
+      audit.body.items.some(
+        (a: { action: string; entityId: string; reason: string | null }) =>
+          a.action === 'integration.message_applied_early' && a.entityId === sent.messageId,
+      ),
+    ).toBe(true);
+  });
+
   it('a flow outside its integration window applies a message when the window opens, not before', async () => {
     const t = hub();
     const opens = new Date(Math.ceil((Date.now() + 2 * 3_600_000) / 60_000) * 60_000);

@@ -307,6 +307,49 @@ export async function retryInbound(store: Store, ctx: Ctx, messageId: string): P
   return processInbound(store, ctx, messageId);
 }
 
+/**
+ * Applies a message that waits for its schedule or window now, on a person's say-so (an
+ * urgent ERP batch, a window that should have been open): audited with the reason; the
+ * message is applied exactly as the worker would, once.
+ */
+export async function applyInboundNow(
+  store: Store,
+  ctx: Ctx,
+  messageId: string,
+  reason: string,
+): Promise<ProcessOutcome | { messageId: string; status: InboxStatus; dueAt: string | null }> {
+  await runWork(store, ctx, async (w) => {
+    const row = await requireInboxRow(w.trx, ctx.tenantId, messageId);
+    if (row.status !== 'received' || row.due_at === null)
+      throw new AppError(
+        'INBOUND_MESSAGE_STATE',
+        `Message ${messageId} is ${row.status}${row.due_at === null ? ' and not waiting for a schedule or window' : ''}; only a message waiting to be due is applied early`,
+      );
+    // Only if it is still waiting: the worker may have taken it meanwhile.
+    const taken = await w.trx
+      .updateTable('inbox_messages')
+      .set({ due_at: isoTimestamp(ctx.clock) })
+      .where('id', '=', messageId)
+      .where('status', '=', 'received')
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== 1)
+      throw new AppError('INBOUND_MESSAGE_STATE', `Message ${messageId} was picked up meanwhile`);
+    w.audit({
+      action: 'integration.message_applied_early',
+      entityType: 'inbox_message',
+      entityId: messageId,
+      before: { dueAt: row.due_at },
+      after: { dueAt: isoTimestamp(ctx.clock) },
+      reason,
+    });
+  });
+  const head = await requireInboxRow(store.db, ctx.tenantId, messageId);
+  const flow = await requireFlow(store.db, ctx.tenantId, head.flow_code);
+  if (!flow.options.snapshot) return processInbound(store, ctx, messageId);
+  const started = applySnapshotInBackground(store, ctx, messageId);
+  return { messageId, status: started ? 'processing' : 'received', dueAt: null };
+}
+
 /** Gives up on a dead message on purpose, with a reason; the raw message is kept. */
 export async function discardInbound(
   store: Store,

@@ -29,6 +29,7 @@ export {
   processInbound,
   processDueInbound,
   retryInbound,
+  applyInboundNow,
   discardInbound,
   listInbox,
   getInboxMessage,

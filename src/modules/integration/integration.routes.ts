@@ -11,7 +11,14 @@ import { CONNECTORS, describeConnector, findConnector, testConnector } from '../
 import { verifyWebhook } from '../../connectors/transports/webhook/index.js';
 import { findTenantByCode } from '../access/index.js';
 import { snapshotSchema } from '../inventory/index.js';
-import { discardInbound, getInboxMessage, listInbox, acceptInbound, retryInbound } from './inbox.service.js';
+import {
+  acceptInbound,
+  applyInboundNow,
+  discardInbound,
+  getInboxMessage,
+  listInbox,
+  retryInbound,
+} from './inbox.service.js';
 import { listIntegrationErrors } from './errors.service.js';
 import { listDeliveries, retryDelivery } from './outbound.service.js';
 import {
@@ -334,6 +341,19 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => retryInbound(deps.store, ctxOf(request), request.params.id),
+  );
+  r.post(
+    '/api/v1/integration/messages/:id/apply-now',
+    {
+      config: { permission: 'integration:operate' },
+      schema: {
+        tags,
+        summary: 'Apply a message waiting for its flow’s schedule or window now (audited, with a reason)',
+        params: z.object({ id: z.string() }),
+        body: z.object({ reason: z.string().trim().min(1).max(500) }).strict(),
+      },
+    },
+    async (request) => applyInboundNow(deps.store, ctxOf(request), request.params.id, request.body.reason),
   );
   r.get(
     '/api/v1/integration/errors',

@@ -24,7 +24,7 @@ function erfcPositive(x: number): number {
       sum += term;
       if (term < sum * 1e-17) break;
     }
-    return 1 - ((2 / SQRT_PI) * Math.exp(-x * x) * sum);
+    return 1 - (2 / SQRT_PI) * Math.exp(-x * x) * sum;
   }
   if (x > 27.3) return 0; // below the smallest double
   // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated by Lentz's method.
@@ -75,7 +75,10 @@ export function normalPpf(p: number): number {
   const upper = p > 0.5;
   const q = upper ? 1 - p : p;
   const t = Math.sqrt(-2 * Math.log(q));
-  let x = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+  let x =
+    t -
+    (2.515517 + 0.802853 * t + 0.010328 * t * t) /
+      (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
   for (let i = 0; i < 50; i++) {
     // f(x) = sf(x) − q, f' = −φ(x): Halley's step with u = f/f'.
     const u = (normalSf(x) - q) / -normalPdf(x);
@@ -151,7 +154,8 @@ function tableFromMode(mode: number, pmfMode: number, ratio: (k: number) => numb
     p *= ratio(k);
     if (p === 0 || p < pmfMode * NEGLIGIBLE) break;
     values.push(p);
-    if (values.length > MAX_TABLE) throw new RangeError('lead-time demand too widely spread for a whole-unit table');
+    if (values.length > MAX_TABLE)
+      throw new RangeError('lead-time demand too widely spread for a whole-unit table');
   }
   const pmf = Float64Array.from(values);
   const n = pmf.length;
@@ -208,12 +212,11 @@ export function negativeBinomialTable(mean: number, variance: number): PmfTable 
   return tableFromMode(mode, Math.exp(logMode), ratio, mean);
 }
 
-/** P(D ≤ s) from a table, for any integer s. */
+/** P(D ≤ s) from a table, for any integer s (the running sum can pass 1 by an ulp: capped). */
 export function tableCdf(t: PmfTable, s: number): number {
   const i = s - t.lo;
   if (i < 0) return 0;
-  if (i >= t.cdf.length) return t.cdf[t.cdf.length - 1]!;
-  return t.cdf[i]!;
+  return Math.min(1, t.cdf[Math.min(i, t.cdf.length - 1)]!);
 }
 
 /** E[(D − s)⁺] from a table, for any integer s (below the table every unit short counts). */

@@ -132,7 +132,8 @@ export interface DemandMoments {
 
 /** Mean and sample variance (n − 1) of a per-period demand history; one period has variance 0. */
 export function demandMoments(values: ArrayLike<number>): DemandMoments {
-  if (values.length === 0) throw new AppError('VALIDATION_FAILED', 'a demand history needs at least one period');
+  if (values.length === 0)
+    throw new AppError('VALIDATION_FAILED', 'a demand history needs at least one period');
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v) || v < 0)

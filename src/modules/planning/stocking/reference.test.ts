@@ -89,27 +89,32 @@ describe('Poisson and negative binomial cdf and exact expected shortage agree wi
 });
 
 describe('reorder points agree with scipy (1e-9 relative for normal demand, exactly for whole units)', () => {
-  it.each(ref.levels)('$kind mean $mean variance $variance Q $orderQuantity, $target.kind $target.value', (c) => {
-    const r = stockingLevels({ demand: demandOf(c), target: c.target, orderQuantity: c.orderQuantity });
-    if (c.kind === 'normal') {
-      expectClose(r.reorderPoint, c.reorderPoint, 'reorder point');
-    } else {
-      expect(r.reorderPoint).toBe(c.reorderPoint);
-      expect(Number.isInteger(r.reorderPoint)).toBe(true);
-    }
-    expectClose(r.orderUpTo, c.reorderPoint + c.orderQuantity, 'order-up-to level');
-    expectClose(r.cycleServiceLevel, c.cycleServiceLevel, 'cycle service level');
-    expectClose(r.expectedShortage, c.expectedShortage, 'expected shortage');
-    expectClose(r.fillRate, c.fillRate, 'fill rate');
-    const achieved = c.target.kind === 'cycle-service-level' ? r.cycleServiceLevel : r.fillRate;
-    // A continuous s sits on the target itself, so the measure there may be an ulp or two short.
-    expect(achieved).toBeGreaterThanOrEqual(c.kind === 'normal' ? c.target.value * (1 - 1e-12) : c.target.value);
-    if (c.kind !== 'normal' && c.reorderPoint > 0) {
-      // One unit less misses the target, in scipy's figures as in ours.
-      const below = c.target.kind === 'cycle-service-level' ? c.belowCycleServiceLevel : c.belowFillRate;
-      expect(below).toBeLessThan(c.target.value);
-    }
-  });
+  it.each(ref.levels)(
+    '$kind mean $mean variance $variance Q $orderQuantity, $target.kind $target.value',
+    (c) => {
+      const r = stockingLevels({ demand: demandOf(c), target: c.target, orderQuantity: c.orderQuantity });
+      if (c.kind === 'normal') {
+        expectClose(r.reorderPoint, c.reorderPoint, 'reorder point');
+      } else {
+        expect(r.reorderPoint).toBe(c.reorderPoint);
+        expect(Number.isInteger(r.reorderPoint)).toBe(true);
+      }
+      expectClose(r.orderUpTo, c.reorderPoint + c.orderQuantity, 'order-up-to level');
+      expectClose(r.cycleServiceLevel, c.cycleServiceLevel, 'cycle service level');
+      expectClose(r.expectedShortage, c.expectedShortage, 'expected shortage');
+      expectClose(r.fillRate, c.fillRate, 'fill rate');
+      const achieved = c.target.kind === 'cycle-service-level' ? r.cycleServiceLevel : r.fillRate;
+      // A continuous s sits on the target itself, so the measure there may be an ulp or two short.
+      expect(achieved).toBeGreaterThanOrEqual(
+        c.kind === 'normal' ? c.target.value * (1 - 1e-12) : c.target.value,
+      );
+      if (c.kind !== 'normal' && c.reorderPoint > 0) {
+        // One unit less misses the target, in scipy's figures as in ours.
+        const below = c.target.kind === 'cycle-service-level' ? c.belowCycleServiceLevel : c.belowFillRate;
+        expect(below).toBeLessThan(c.target.value);
+      }
+    },
+  );
 
   it('covers every distribution and both target kinds', () => {
     const seen = new Set(ref.levels.map((c) => `${c.kind}/${c.target.kind}`));

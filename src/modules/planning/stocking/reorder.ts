@@ -72,10 +72,17 @@ function checkInput(input: StockingInput): void {
     });
   const q = input.orderQuantity;
   if (!Number.isFinite(q) || q <= 0)
-    throw new AppError('VALIDATION_FAILED', `the order quantity must be above 0, not ${q}`, { orderQuantity: q });
+    throw new AppError('VALIDATION_FAILED', `the order quantity must be above 0, not ${q}`, {
+      orderQuantity: q,
+    });
 }
 
-function continuousLevel(demand: LeadTimeDemand, target: ServiceTarget, q: number, reasons: string[]): number {
+function continuousLevel(
+  demand: LeadTimeDemand,
+  target: ServiceTarget,
+  q: number,
+  reasons: string[],
+): number {
   const mu = demand.mean;
   const sigma = Math.sqrt(demand.variance);
   if (target.kind === 'cycle-service-level') {
@@ -89,7 +96,9 @@ function continuousLevel(demand: LeadTimeDemand, target: ServiceTarget, q: numbe
   }
   const allowed = (1 - target.value) * q;
   if (sigma === 0) {
-    reasons.push(`no spread: s = mean − (1 − β)Q = ${fmt(mu)} − ${fmt(allowed)} leaves exactly the allowed shortage`);
+    reasons.push(
+      `no spread: s = mean − (1 − β)Q = ${fmt(mu)} − ${fmt(allowed)} leaves exactly the allowed shortage`,
+    );
     return mu - allowed;
   }
   const g = allowed / sigma;
@@ -100,7 +109,13 @@ function continuousLevel(demand: LeadTimeDemand, target: ServiceTarget, q: numbe
   return mu + z * sigma;
 }
 
-function discreteLevel(m: ServiceMeasures, demand: LeadTimeDemand, target: ServiceTarget, q: number, reasons: string[]): number {
+function discreteLevel(
+  m: ServiceMeasures,
+  demand: LeadTimeDemand,
+  target: ServiceTarget,
+  q: number,
+  reasons: string[],
+): number {
   const meets =
     target.kind === 'cycle-service-level'
       ? (s: number) => m.cycleServiceLevel(s) >= target.value
@@ -110,7 +125,8 @@ function discreteLevel(m: ServiceMeasures, demand: LeadTimeDemand, target: Servi
   while (!meets(hi)) hi *= 2;
   const s = smallestMeeting(0, hi, meets);
   const measure = target.kind === 'cycle-service-level' ? 'cycle service level' : 'fill rate';
-  const at = (k: number) => (target.kind === 'cycle-service-level' ? m.cycleServiceLevel(k) : m.fillRate(k, q));
+  const at = (k: number) =>
+    target.kind === 'cycle-service-level' ? m.cycleServiceLevel(k) : m.fillRate(k, q);
   reasons.push(
     s === 0
       ? `s = 0 already gives ${measure} ${fmt(at(0))} ≥ ${target.value} (not below 0: orders are placed before a backorder, not after)`
@@ -138,7 +154,8 @@ export function stockingLevels(input: StockingInput): StockingLevels {
     }
   }
   const units = m.discrete ? s : Math.ceil(s);
-  if (!m.discrete) reasons.push(`s ${fmt(s)} rounded up to ${units} whole units (rounding up never lowers the service)`);
+  if (!m.discrete)
+    reasons.push(`s ${fmt(s)} rounded up to ${units} whole units (rounding up never lowers the service)`);
   const csl = m.cycleServiceLevel(s);
   const fill = m.fillRate(s, q);
   reasons.push(

@@ -39,7 +39,9 @@ function wholeUnits(s: number): number {
 export function serviceMeasures(demand: LeadTimeDemand): ServiceMeasures {
   const fill = (shortage: number, q: number) => {
     if (!Number.isFinite(q) || q <= 0)
-      throw new AppError('VALIDATION_FAILED', `the order quantity must be above 0, not ${q}`, { orderQuantity: q });
+      throw new AppError('VALIDATION_FAILED', `the order quantity must be above 0, not ${q}`, {
+        orderQuantity: q,
+      });
     // The backorder formula goes below 0 when a cycle's shortage exceeds its demand; no fill is 0.
     return Math.max(0, 1 - shortage / q);
   };

@@ -77,7 +77,10 @@ export function parseSlaPolicy(input: unknown): SlaPolicy {
  * The target for a part: its class's entry when the policy lists the class (a class entry is
  * written as an exception, so it wins), else its criticality's, else the fallback.
  */
-export function resolveServiceTarget(part: PartServiceProfile, policy: SlaPolicy = DEFAULT_SLA_POLICY): ResolvedTarget {
+export function resolveServiceTarget(
+  part: PartServiceProfile,
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
+): ResolvedTarget {
   const who = part.partNumber ? `part ${part.partNumber}` : 'the part';
   const reasons: string[] = [];
   if (part.partClass) {
