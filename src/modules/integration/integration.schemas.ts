@@ -106,8 +106,8 @@ export const x12EnvelopeSchema = z
   .strict();
 export type X12Envelope = z.infer<typeof x12EnvelopeSchema>;
 
-/** The formats an outbound flow can write: JSON as mapped, or X12 from canonical messages. */
-export const OUTBOUND_FORMATS: readonly FlowFormat[] = ['json', 'x12'];
+/** The formats an outbound flow can write: JSON as mapped, CSV from flat rows, X12 from canonical messages. */
+export const OUTBOUND_FORMATS: readonly FlowFormat[] = ['json', 'csv', 'x12'];
 
 const flowFieldsSchema = z
   .object({
@@ -174,6 +174,18 @@ const flowFieldsSchema = z
           .optional()
           .describe('inbound: the messages are inventory snapshots, applied and reconciled chunk by chunk'),
         x12: x12EnvelopeSchema.optional().describe('outbound x12: interchange envelope (required there)'),
+        csv: z
+          .object({
+            columns: z
+              .array(z.string().trim().min(1).max(100))
+              .min(1)
+              .max(500)
+              .optional()
+              .describe('the header, in order; absent: every field in the order it first appears'),
+          })
+          .strict()
+          .optional()
+          .describe('outbound csv: the file layout'),
       })
       .strict()
       .default({ strictEnvelope: true }),
@@ -216,7 +228,7 @@ export const flowInputSchema = flowFieldsSchema.superRefine((flow, ctx) => {
     ctx.addIssue({
       code: 'custom',
       path: ['format'],
-      message: `an outbound flow writes json or x12; ${flow.format} is read inbound only`,
+      message: `an outbound flow writes json, csv or x12; ${flow.format} is read inbound only`,
     });
   if (flow.format === 'x12' && !flow.options.x12)
     ctx.addIssue({

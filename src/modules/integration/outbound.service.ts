@@ -20,6 +20,7 @@ import {
 } from './delivery/index.js';
 import type { Flow, Mapping } from './integration.schemas.js';
 import { cachedMapping, evaluateOutbound } from './mapping.js';
+import { renderCsv } from './outbound-csv.js';
 import { renderX12, type RenderedBody } from './outbound-x12.js';
 import { listFlows, requireMapping, webhookSecrets } from './systems.service.js';
 
@@ -189,6 +190,7 @@ async function render(
   }
   if (output === null) return null;
   if (flow.format === 'x12') return renderX12(trx, tenantId, flow, output, new Date(now));
+  if (flow.format === 'csv') return renderCsv(output, flow.options.csv?.columns);
   return { ok: true, contentType: 'application/json', body: JSON.stringify(output) };
 }
 

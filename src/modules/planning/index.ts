@@ -78,3 +78,51 @@ export {
   methodSpecSchema,
   type EvaluateOptions,
 } from './forecast/forecast.schemas.js';
+// Safety stock and reorder points (M6.3).
+export {
+  lnGamma,
+  negativeBinomialTable,
+  normalCdf,
+  normalLoss,
+  normalPdf,
+  normalPpf,
+  normalSf,
+  poissonTable,
+  tableCdf,
+  tableLoss,
+  type PmfTable,
+} from './stocking/distributions.js';
+export {
+  DISTRIBUTION_KINDS,
+  VMR_CUTS,
+  demandMoments,
+  leadTimeDemand,
+  leadTimeDemandFromHistory,
+  type DemandMoments,
+  type DistributionKind,
+  type LeadTimeDemand,
+  type LeadTimeDemandInput,
+} from './stocking/lead-time-demand.js';
+export { serviceMeasures, type ServiceMeasures } from './stocking/service-level.js';
+export {
+  normalLossInverse,
+  stockingLevels,
+  type StockingInput,
+  type StockingLevels,
+} from './stocking/reorder.js';
+export {
+  CRITICALITIES,
+  DEFAULT_SLA_POLICY,
+  TARGET_KINDS,
+  parseSlaPolicy,
+  resolveServiceTarget,
+  serviceTargetSchema,
+  slaPolicySchema,
+  targetLabel,
+  type Criticality,
+  type PartServiceProfile,
+  type ResolvedTarget,
+  type ServiceTarget,
+  type SlaPolicy,
+  type TargetKind,
+} from './stocking/targets.js';
