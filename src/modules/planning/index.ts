@@ -1,4 +1,7 @@
-/** Planning (issue 6): demand forecasting methods, demand classification, backtests and their evaluation. */
+/**
+ * Planning (issue 6): demand forecasting methods, demand classification, backtests and their
+ * evaluation; safety stock, reorder points and service targets (M6.3).
+ */
 export {
   FORECAST_METHODS,
   METHOD_DEFAULTS,
