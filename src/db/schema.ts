@@ -335,6 +335,17 @@ export interface FulfillmentPoliciesTable {
   updated_by: string;
 }
 
+export interface DemandHistoryTable {
+  tenant_id: string;
+  part_number: string;
+  location_code: string;
+  granularity: string;
+  period: string;
+  quantity_milli: number;
+  source: string;
+  imported_at: string;
+}
+
 export interface WorkOrderConsumptionTable {
   id: string;
   tenant_id: string;
@@ -716,6 +727,7 @@ export interface Database {
   work_order_approvals: WorkOrderApprovalsTable;
   fulfillment_policies: FulfillmentPoliciesTable;
   work_order_consumption: WorkOrderConsumptionTable;
+  demand_history: DemandHistoryTable;
   warehouse_confirmations: WarehouseConfirmationsTable;
   outbound_deliveries: OutboundDeliveriesTable;
   circuit_breakers: CircuitBreakersTable;

@@ -15,6 +15,7 @@ import {
   registerInventoryRoutes,
   registerKitRoutes,
 } from '../modules/inventory/index.js';
+import { registerPlanningRoutes } from '../modules/planning/index.js';
 import { registerFulfillmentRoutes } from '../modules/fulfillment/index.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
@@ -94,6 +95,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   registerBufferRoutes(app, deps);
   registerKitRoutes(app, deps);
   registerFulfillmentRoutes(app, deps);
+  registerPlanningRoutes(app, deps);
   registerAuditRoutes(app, deps);
   return app;
 }

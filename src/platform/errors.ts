@@ -60,6 +60,7 @@ export const ERROR_CATALOG = {
   SNAPSHOT_NOT_FOUND: { status: 404, title: 'Inventory snapshot not found' },
   WORK_ORDER_NOT_FOUND: { status: 404, title: 'Work order not found' },
   WORK_ORDER_CLOSED: { status: 409, title: 'The work order is already closed' },
+  DEMAND_HISTORY_INVALID: { status: 422, title: 'The demand history does not validate' },
   APPROVAL_NOT_PENDING: { status: 409, title: 'The work order is not waiting for approval' },
   APPROVAL_LEVEL_INSUFFICIENT: { status: 403, title: 'This approval needs a higher level' },
   REQUISITION_NOT_FOUND: { status: 404, title: 'Requisition not found' },

@@ -17,6 +17,7 @@ import * as warehouseConfirmations from './0015-warehouse-confirmations.js';
 import * as kits from './0016-kits.js';
 import * as buffers from './0017-buffers.js';
 import * as workOrderLifecycle from './0018-work-order-lifecycle.js';
+import * as demandHistory from './0019-demand-history.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-kits': kits,
   '0017-buffers': buffers,
   '0018-work-order-lifecycle': workOrderLifecycle,
+  '0019-demand-history': demandHistory,
 };
 
 export const migrationProvider: MigrationProvider = {

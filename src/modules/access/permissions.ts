@@ -10,6 +10,7 @@ export const RESOURCES = {
   reservation: ['read', 'create', 'release'],
   kit: ['read', 'write'],
   workorder: ['read', 'create', 'complete', 'approve', 'approve_manager'],
+  planning: ['read', 'write'],
   policy: ['read', 'write'],
   audit: ['read', 'verify'],
   event: ['read'],
@@ -59,6 +60,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'workorder:read',
     'workorder:create',
     'workorder:complete',
+    'planning:read',
+    'planning:write',
     'policy:read',
     'event:read',
     'integration:read',
@@ -83,6 +86,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     // Planners hold the parts budget: they approve at any level.
     'workorder:approve',
     'workorder:approve_manager',
+    'planning:read',
+    'planning:write',
     'policy:read',
     'policy:write',
   ],
@@ -100,6 +105,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'workorder:complete',
     // Dispatchers supervise technicians: they approve up to the supervisor's limit.
     'workorder:approve',
+    'planning:read',
     'policy:read',
   ],
   // Technicians issue parts from their van and report what they count there.
@@ -119,6 +125,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'stock:read',
     'reservation:read',
     'workorder:read',
+    'planning:read',
     'policy:read',
     'audit:read',
     'audit:verify',
@@ -126,7 +133,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'apikey:read',
     'integration:read',
   ],
-  read_only: [...READ_MASTER, 'kit:read', 'stock:read', 'reservation:read', 'workorder:read'],
+  read_only: [
+    ...READ_MASTER,
+    'kit:read',
+    'stock:read',
+    'reservation:read',
+    'workorder:read',
+    'planning:read',
+  ],
 };
 
 export function isRole(value: string): value is Role {

@@ -129,3 +129,6 @@ export {
   type SlaPolicy,
   type TargetKind,
 } from './stocking/targets.js';
+export { registerPlanningRoutes } from './planning.routes.js';
+export { demandHistory, importDemandHistory, type DemandHistory } from './demand/demand.service.js';
+export { GRANULARITIES, periodOf, periodsBetween, type Granularity } from './demand/periods.js';

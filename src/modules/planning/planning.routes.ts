@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { runCommand } from '../../http/command.js';
+import { ctxOf, type HttpDeps } from '../../http/context.js';
+import { reader } from '../../kernel/index.js';
+import { demandHistory, importDemandHistory } from './demand/demand.service.js';
+import { GRANULARITIES } from './demand/periods.js';
+
+const demandHistorySchema = z.object({
+  partNumber: z.string(),
+  locationCode: z.string().nullable(),
+  granularity: z.enum(GRANULARITIES),
+  predecessors: z.array(z.string()).describe('parts whose demand this part inherits along supersession'),
+  periods: z.array(
+    z.object({ period: z.string(), quantity: z.number(), byPart: z.record(z.string(), z.number()) }),
+  ),
+  series: z.array(z.number()).describe('zero-filled, one value per period: what the forecast methods read'),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});
+
+/** Planning (issue 6): demand history per part × location, and its import. */
+export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  void app.register((scope, _options, done) => {
+    // Only in this scope: a CSV body arrives as text and is read into rows here.
+    scope.addContentTypeParser(
+      ['text/csv', 'application/csv'],
+      { parseAs: 'string' },
+      (_request, body, next) => next(null, body),
+    );
+    const r = scope.withTypeProvider<ZodTypeProvider>();
+    const tags = ['planning'];
+    r.get(
+      '/api/v1/planning/demand',
+      {
+        config: { permission: 'planning:read' },
+        schema: {
+          tags,
+          summary:
+            'Demand history of a part per month or week: issued by the hub, imported, and inherited along supersession',
+          querystring: z.object({
+            partNumber: z.string().max(80),
+            locationCode: z.string().max(60).optional().describe('absent: every location together'),
+            granularity: z.enum(GRANULARITIES).default('month'),
+            from: z.iso.datetime().optional(),
+            to: z.iso.datetime().optional(),
+          }),
+          response: { 200: demandHistorySchema },
+        },
+      },
+      async (request) => demandHistory(reader(deps.store, ctxOf(request)), request.query),
+    );
+    r.post(
+      '/api/v1/planning/demand-history',
+      {
+        config: { permission: 'planning:write' },
+        schema: {
+          tags,
+          summary: 'Import demand history: a CSV (partNumber,locationCode,period,quantity) or JSON rows',
+          description:
+            'With `Content-Type: text/csv` the granularity and source come from the query (`?granularity=month&source=ERP`). A month is `YYYY-MM`, a week any of its dates. One bad row refuses the whole import with `DEMAND_HISTORY_INVALID`, naming every bad row; a row for a period already imported replaces it.',
+          querystring: z.object({
+            granularity: z.enum(GRANULARITIES).optional(),
+            source: z.string().max(60).optional(),
+          }),
+          body: z.union([z.string(), z.object({}).loose()]),
+          response: {
+            201: z.object({
+              granularity: z.string(),
+              source: z.string(),
+              rows: z.number(),
+              parts: z.number(),
+            }),
+          },
+        },
+      },
+      (request, reply) =>
+        runCommand(deps, request, reply, 201, (w) =>
+          importDemandHistory(
+            w,
+            typeof request.body === 'string'
+              ? {
+                  granularity: request.query.granularity ?? 'month',
+                  source: request.query.source ?? 'csv',
+                  rows: parse(request.body, { columns: true, skip_empty_lines: true, trim: true, bom: true }),
+                }
+              : request.body,
+          ),
+        ),
+    );
+    done();
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * Demand history (issue 6, M6.1, M6.2): what the hub issued plus what was imported, per month
+ * or week, with a successor inheriting its predecessor's demand; the hub's own kit building
+ * is not demand; a bad import changes nothing and names every bad row. Both stores.
+ */
+import { expect, it } from 'vitest';
+import { describeEachStore, type TestHub } from '../support/each-store.js';
+import { makeLocation, makePart, receive } from '../support/factories.js';
+
+const thisMonth = () => new Date().toISOString().slice(0, 7);
+
+async function issue(
+  t: TestHub,
+  partNumber: string,
+  locationCode: string,
+  quantity: number,
+  reference: string,
+) {
+  const res = await t.api('POST', '/api/v1/stock/movements', {
+    body: { type: 'issue', partNumber, locationCode, quantity, reference },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+function importCsv(t: TestHub, csv: string, query = 'granularity=month&source=ERP') {
+  return t.api('POST', `/api/v1/planning/demand-history?${query}`, {
+    rawBody: csv,
+    headers: { 'content-type': 'text/csv' },
+  });
+}
+
+describeEachStore('demand history', (hub) => {
+  it('adds what the hub issued to what was imported, and a successor inherits its predecessor’s demand', async () => {
+    const t = hub();
+    const location = await makeLocation(t);
+    const [oldPart, newPart] = [await makePart(t), await makePart(t)];
+    const linked = await t.api('POST', `/api/v1/parts/${oldPart.partNumber}/supersessions`, {
+      body: {
+        successor: newPart.partNumber,
+        type: 'one_way',
+        effectiveFrom: '2026-10-15T00:00:00Z',
+        reason: 'ECN-77',
+      },
+    });
+    expect(linked.status, JSON.stringify(linked.body)).toBe(201);
+    await receive(t, oldPart, location, 10);
+    await receive(t, newPart, location, 20);
+    await issue(t, oldPart.partNumber, location.code, 2, 'WO-1');
+    await issue(t, newPart.partNumber, location.code, 3, 'WO-2');
+    // Components taken into a kit stay in the hub: not demand.
+    await issue(t, newPart.partNumber, location.code, 5, 'kit-build:kit_1');
+
+    const imported = await importCsv(
+      t,
+      `partNumber,locationCode,period,quantity\n${oldPart.partNumber},${location.code},2026-08,1\n${newPart.partNumber},${location.code},2026-09,4\n${newPart.partNumber},${location.code},2026-10,0\n`,
+    );
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.body).toMatchObject({ rows: 3, parts: 2, source: 'ERP' });
+
+    const history = await t.api(
+      'GET',
+      `/api/v1/planning/demand?partNumber=${newPart.partNumber}&locationCode=${location.code}`,
+    );
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    expect(history.body).toMatchObject({
+      predecessors: [oldPart.partNumber],
+      from: '2026-08',
+      to: thisMonth(),
+    });
+    const at = (period: string) =>
+      history.body.periods.find((p: { period: string }) => p.period === period) as {
+        quantity: number;
+        byPart: Record<string, number>;
+      };
+    expect(at('2026-08')).toEqual({ period: '2026-08', quantity: 1, byPart: { [oldPart.partNumber]: 1 } });
+    expect(at('2026-09').quantity).toBe(4);
+    expect(at('2026-10').quantity).toBe(0);
+    expect(at(thisMonth())).toMatchObject({
+      quantity: 5,
+      byPart: { [oldPart.partNumber]: 2, [newPart.partNumber]: 3 },
+    });
+    expect(history.body.series).toHaveLength(history.body.periods.length);
+    expect(history.body.series.reduce((s: number, v: number) => s + v, 0)).toBe(10);
+    // The old part's own history does not borrow from its successor.
+    const old = await t.api('GET', `/api/v1/planning/demand?partNumber=${oldPart.partNumber}`);
+    expect(old.body.series.reduce((s: number, v: number) => s + v, 0)).toBe(3);
+
+    // A repeat of an imported period replaces it.
+    await importCsv(
+      t,
+      `partNumber,locationCode,period,quantity\n${newPart.partNumber},${location.code},2026-09,6\n`,
+    );
+    const again = await t.api('GET', `/api/v1/planning/demand?partNumber=${newPart.partNumber}`);
+    expect(again.body.periods.find((p: { period: string }) => p.period === '2026-09').quantity).toBe(6);
+
+    const weekly = await t.api(
+      'GET',
+      `/api/v1/planning/demand?partNumber=${newPart.partNumber}&granularity=week`,
+    );
+    const monday = new Date();
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    expect(weekly.body.to).toBe(monday.toISOString().slice(0, 10));
+    expect(weekly.body.series.at(-1)).toBe(5);
+  });
+
+  it('refuses a bad import whole, naming every bad row, and keeps planning data to planners', async () => {
+    const t = hub();
+    const location = await makeLocation(t);
+    const part = await makePart(t);
+    const bad = await importCsv(
+      t,
+      `partNumber,locationCode,period,quantity\n${part.partNumber},${location.code},2026-13,1\nNO-SUCH-PART,${location.code},2026-01,1\n${part.partNumber},NOWHERE,2026-02,1\n${part.partNumber},${location.code},2026-03,-4\n${part.partNumber},${location.code},2026-04,2\n`,
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.body.code).toBe('DEMAND_HISTORY_INVALID');
+    expect(bad.body.rejects.map((r: { row: number }) => r.row)).toEqual([1, 2, 3, 4]);
+    const history = await t.api('GET', `/api/v1/planning/demand?partNumber=${part.partNumber}`);
+    expect(history.body.series).toEqual([]);
+    const json = await t.api('POST', '/api/v1/planning/demand-history', {
+      body: {
+        granularity: 'week',
+        source: 'legacy',
+        rows: [
+          { partNumber: part.partNumber, locationCode: location.code, period: '2026-11-05', quantity: 2 },
+        ],
+      },
+    });
+    expect(json.status, JSON.stringify(json.body)).toBe(201);
+    const weekly = await t.api(
+      'GET',
+      `/api/v1/planning/demand?partNumber=${part.partNumber}&granularity=week`,
+    );
+    expect(weekly.body.periods[0]).toMatchObject({ period: '2026-11-02', quantity: 2 });
+    const technician = await t.keyFor('technician');
+    expect(
+      (await t.api('GET', `/api/v1/planning/demand?partNumber=${part.partNumber}`, { key: technician }))
+        .status,
+    ).toBe(403);
+    // A file without rows is not an import.
+    expect((await importCsv(t, 'partNumber,locationCode,period,quantity\n')).body.code).toBe(
+      'VALIDATION_FAILED',
+    );
+  });
+});
