@@ -1,16 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { isAppError } from '../platform/errors.js';
+import { z } from 'zod';
+import { AppError, isAppError } from '../platform/errors.js';
 import {
+  chooseMethodByClass,
   DATASETS,
   describeProtocol,
   evaluateDataset,
   evaluateOptionsSchema,
+  forecastSeries,
   loadDataset,
   PROTOCOLS,
   renderForecastSvg,
   type DatasetName,
+  type DemandClassification,
   type EvaluationReport,
+  type Forecast,
+  type ForecastMethod,
+  type MethodSpec,
   type PlotPanel,
 } from '../modules/planning/index.js';
 
@@ -87,6 +94,166 @@ export function registerForecastCommands(program: Command): void {
         console.error(`plot written to ${opts.plot}`);
       }
     });
+  forecast
+    .command('series')
+    .description('forecast one demand series with one method, or with the method its demand class chooses')
+    .requiredOption('--method <m>', 'a forecast method, or auto to choose by demand class')
+    .requiredOption('--values <v1,v2,...>', 'demand per period, oldest first, comma-separated')
+    .option('--alpha <a>', 'ses: α; tsb: α of the demand sizes (default 0.1)')
+    .option('--alpha-p <b>', 'tsb: α of the probability of demand (default 0.1)')
+    .option('--window <n>', 'moving-average: periods averaged (default 12)')
+    .option('--horizon <h>', 'periods to forecast', String(DEFAULT_HORIZON))
+    .option('--json', 'print the forecast as JSON')
+    .action((raw: Record<string, unknown>) => {
+      const parsed = seriesOptionsSchema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) console.error(`--${issue.path.join('.')}: ${issue.message}`);
+        process.exitCode = 2;
+        return;
+      }
+      let answer: SeriesAnswer;
+      try {
+        answer = forecastOne(parsed.data);
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        console.error(`${error.code}: ${error.message}`);
+        process.exitCode = 1;
+        return;
+      }
+      if (parsed.data.json) console.log(JSON.stringify(answer, null, 2));
+      else printSeriesAnswer(answer);
+    });
+}
+
+// A year of monthly periods: the planning horizon when none is asked for.
+const DEFAULT_HORIZON = 12;
+
+// Numbers stay strings until here, and anything unreadable becomes NaN, so that the
+// planning module's own checks refuse it with their VALIDATION_FAILED message.
+const number = z.string().transform((s) => (s.trim() === '' ? NaN : Number(s)));
+
+/** `sparehub forecast series` options (commander hands them over as strings). */
+const seriesOptionsSchema = z.object({
+  method: z.string().min(1),
+  values: z.string(),
+  alpha: number.optional(),
+  alphaP: number.optional(),
+  window: number.optional(),
+  horizon: number.default(DEFAULT_HORIZON),
+  json: z.boolean().optional(),
+});
+type SeriesOptions = z.infer<typeof seriesOptionsSchema>;
+
+interface SeriesAnswer {
+  method: ForecastMethod;
+  label: string;
+  /** How the method was picked: given on the command line, or by the demand class (auto). */
+  chosenBy: 'option' | 'demand-class';
+  classification?: Omit<DemandClassification, 'reasons'>;
+  /** Why auto chose the method: the classification's figures and the rule applied. */
+  choiceReasons?: string[];
+  parameters: Record<string, number>;
+  horizon: number;
+  level: number;
+  values: number[];
+  reasons: string[];
+}
+
+// Which methods read --alpha, --alpha-p and --window: a parameter given to a method that
+// ignores it is refused, so nobody believes a forecast was made with it.
+const TAKES: Record<'alpha' | 'alphaP' | 'window', { methods: string[]; flag: string }> = {
+  alpha: { methods: ['ses', 'tsb'], flag: '--alpha' },
+  alphaP: { methods: ['tsb'], flag: '--alpha-p' },
+  window: { methods: ['moving-average'], flag: '--window' },
+};
+
+/** The values as numbers; an empty or unreadable entry becomes NaN for checkSeries to refuse. */
+function parseValues(text: string): number[] {
+  return text.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
+}
+
+function forecastOne(opts: SeriesOptions): SeriesAnswer {
+  const values = parseValues(opts.values);
+  for (const [key, { methods, flag }] of Object.entries(TAKES)) {
+    if (opts[key as keyof typeof TAKES] === undefined || methods.includes(opts.method)) continue;
+    throw new AppError(
+      'VALIDATION_FAILED',
+      opts.method === 'auto'
+        ? `${flag} cannot be given with --method auto: the demand class chooses the method and its parameters`
+        : `${flag} does not apply to ${opts.method}; it is read by ${methods.join(' and ')}`,
+      { option: flag, method: opts.method },
+    );
+  }
+  try {
+    if (opts.method === 'auto') {
+      const choice = chooseMethodByClass(values);
+      const { reasons: _reasons, ...classification } = choice.classification;
+      return {
+        ...answerOf(forecastSeries(values, choice.spec, opts.horizon, { checked: true }), 'demand-class'),
+        classification,
+        choiceReasons: choice.reasons,
+      };
+    }
+    // The method name is checked by resolveMethod, which lists the known ones when it is not.
+    const spec = {
+      method: opts.method as ForecastMethod,
+      alpha: opts.method === 'ses' ? opts.alpha : undefined,
+      alphaD: opts.method === 'tsb' ? opts.alpha : undefined,
+      alphaP: opts.alphaP,
+      window: opts.window,
+    } satisfies MethodSpec;
+    return answerOf(forecastSeries(values, spec, opts.horizon), 'option');
+  } catch (error) {
+    throw withEntry(error, opts.values);
+  }
+}
+
+/** checkSeries names the period; for an entry that is not a number, quote what was written. */
+function withEntry(error: unknown, text: string): unknown {
+  if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') return error;
+  const period = error.details?.period;
+  if (typeof period !== 'number') return error;
+  const entry = text.split(',')[period - 1]?.trim() ?? '';
+  if (entry !== '' && !Number.isNaN(Number(entry))) return error;
+  return new AppError(
+    'VALIDATION_FAILED',
+    `${error.message} (--values entry ${period} is ${entry === '' ? 'empty' : `'${entry}'`})`,
+    error.details,
+  );
+}
+
+function answerOf(f: Forecast, chosenBy: SeriesAnswer['chosenBy']): SeriesAnswer {
+  return {
+    method: f.method,
+    label: f.label,
+    chosenBy,
+    parameters: f.params,
+    horizon: f.horizon,
+    level: f.level,
+    values: f.values,
+    reasons: f.reasons,
+  };
+}
+
+const figure = (v: number) => String(Number(v.toPrecision(6)));
+
+function printSeriesAnswer(a: SeriesAnswer): void {
+  if (a.classification) {
+    const c = a.classification;
+    console.log(`class       ${c.class}`);
+    console.log(`method      ${a.label} (chosen by the demand class)`);
+    for (const reason of a.choiceReasons ?? []) console.log(`  - ${reason}`);
+  } else {
+    console.log(`method      ${a.label}`);
+  }
+  const params = Object.entries(a.parameters);
+  console.log(
+    `parameters  ${params.length === 0 ? 'none' : params.map(([k, v]) => `${k} ${figure(v)}`).join(', ')}`,
+  );
+  console.log(
+    `forecast    ${figure(a.level)} per period for ${a.horizon} period${a.horizon === 1 ? '' : 's'}`,
+  );
+  for (const reason of a.reasons) console.log(`  - ${reason}`);
 }
 
 /** Progress on stderr, at most a few times a second: a line rewritten on a terminal, else a line every 2 s. */

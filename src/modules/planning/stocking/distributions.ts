@@ -128,13 +128,22 @@ export interface PmfTable {
 }
 
 const NEGLIGIBLE = 1e-300;
+/** What the dropped upper tail may weigh, in probability and in units of the mean's loss. */
+const TAIL_TOLERANCE = 1e-17;
 const MAX_TABLE = 20_000_000;
 
 /**
  * Build a table from the pmf at its mode and the ratio P(k)/P(k − 1),
  * stepping down to 0 and up until the terms are negligible.
  */
-function tableFromMode(mode: number, pmfMode: number, ratio: (k: number) => number, mean: number): PmfTable {
+function tableFromMode(
+  mode: number,
+  pmfMode: number,
+  ratio: (k: number) => number,
+  mean: number,
+  /** The limit of ratio(k) as k grows (0 for Poisson, 1 − p for the negative binomial). */
+  limitRatio = 0,
+): PmfTable {
   const below: number[] = [];
   let p = pmfMode;
   let k = mode;
@@ -149,10 +158,23 @@ function tableFromMode(mode: number, pmfMode: number, ratio: (k: number) => numb
   values.push(pmfMode);
   p = pmfMode;
   k = mode;
+  // The upper tail ends once what is left of it cannot show at double precision: bounded by
+  // a geometric series with the larger of the next ratio and its limit, its mass and its share
+  // of the expected shortage (the loss) are both below 1e-17 of the mean. A lumpy negative
+  // binomial (ratio near 1) would otherwise run to millions of terms below 1e-300.
+  const scale = Math.max(mean, 1) * TAIL_TOLERANCE;
   for (;;) {
     k += 1;
     p *= ratio(k);
     if (p === 0 || p < pmfMode * NEGLIGIBLE) break;
+    const q = Math.max(ratio(k + 1), limitRatio);
+    if (q < 1 && p < pmfMode * 1e-3) {
+      const rest = (p * q) / (1 - q);
+      if (rest < TAIL_TOLERANCE && rest / (1 - q) < scale) {
+        values.push(p);
+        break;
+      }
+    }
     values.push(p);
     if (values.length > MAX_TABLE)
       throw new RangeError('lead-time demand too widely spread for a whole-unit table');
@@ -206,10 +228,10 @@ export function negativeBinomialTable(mean: number, variance: number): PmfTable 
   if (logP0 > -700) {
     let pm = Math.exp(logP0);
     for (let k = 1; k <= mode; k++) pm *= ratio(k);
-    return tableFromMode(mode, pm, ratio, mean);
+    return tableFromMode(mode, pm, ratio, mean, q);
   }
   const logMode = lnGamma(mode + r) - lnGamma(r) - lnGamma(mode + 1) + logP0 + mode * Math.log(q);
-  return tableFromMode(mode, Math.exp(logMode), ratio, mean);
+  return tableFromMode(mode, Math.exp(logMode), ratio, mean, q);
 }
 
 /** P(D ≤ s) from a table, for any integer s (the running sum can pass 1 by an ulp: capped). */
