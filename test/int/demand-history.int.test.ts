@@ -101,6 +101,22 @@ describeEachStore('demand history', (hub) => {
     monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
     expect(weekly.body.to).toBe(monday.toISOString().slice(0, 10));
     expect(weekly.body.series.at(-1)).toBe(5);
+
+    // The forecast a planner reads: the class's method, the figures, the stocking levels and why.
+    const forecast = await t.api(
+      'GET',
+      `/api/v1/planning/forecast?partNumber=${newPart.partNumber}&horizon=6&leadTime=2`,
+    );
+    expect(forecast.status, JSON.stringify(forecast.body)).toBe(200);
+    expect(forecast.body.forecast).toHaveLength(6);
+    expect(forecast.body.method).toEqual(expect.any(String));
+    expect(forecast.body.classification.class).toEqual(expect.any(String));
+    expect(forecast.body.stocking.reorderPoint).toBeGreaterThanOrEqual(0);
+    expect(forecast.body.reasons.length).toBeGreaterThan(2);
+    const picture = await t.api('GET', `/api/v1/planning/forecast.svg?partNumber=${newPart.partNumber}`);
+    expect(picture.status).toBe(200);
+    expect(String(picture.headers['content-type'])).toContain('image/svg+xml');
+    expect(String(picture.body)).toContain('<svg');
   });
 
   it('refuses a bad import whole, naming every bad row, and keeps planning data to planners', async () => {

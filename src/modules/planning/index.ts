@@ -132,3 +132,4 @@ export {
 export { registerPlanningRoutes } from './planning.routes.js';
 export { demandHistory, importDemandHistory, type DemandHistory } from './demand/demand.service.js';
 export { GRANULARITIES, periodOf, periodsBetween, type Granularity } from './demand/periods.js';
+export { forecastPart, forecastPicture, type PartForecast } from './demand/part-forecast.service.js';

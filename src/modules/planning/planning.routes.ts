@@ -6,7 +6,16 @@ import { runCommand } from '../../http/command.js';
 import { ctxOf, type HttpDeps } from '../../http/context.js';
 import { reader } from '../../kernel/index.js';
 import { demandHistory, importDemandHistory } from './demand/demand.service.js';
+import { forecastPart, forecastPicture } from './demand/part-forecast.service.js';
 import { GRANULARITIES } from './demand/periods.js';
+
+const forecastQuerySchema = z.object({
+  partNumber: z.string().max(80),
+  locationCode: z.string().max(60).optional().describe('absent: every location together'),
+  granularity: z.enum(GRANULARITIES).default('month'),
+  horizon: z.coerce.number().int().min(1).max(104).default(12),
+  leadTime: z.coerce.number().min(0).max(104).default(1).describe('replenishment lead time in periods'),
+});
 
 const demandHistorySchema = z.object({
   partNumber: z.string(),
@@ -51,6 +60,34 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
         },
       },
       async (request) => demandHistory(reader(deps.store, ctxOf(request)), request.query),
+    );
+    r.get(
+      '/api/v1/planning/forecast',
+      {
+        config: { permission: 'planning:read' },
+        schema: {
+          tags,
+          summary:
+            'A part’s forecast from its demand history, with the method its demand class chose and the stocking levels its service target needs',
+          querystring: forecastQuerySchema,
+        },
+      },
+      async (request) => forecastPart(reader(deps.store, ctxOf(request)), request.query),
+    );
+    r.get(
+      '/api/v1/planning/forecast.svg',
+      {
+        config: { permission: 'planning:read' },
+        schema: {
+          tags,
+          summary: 'The same as a picture: the demand history and the forecast after it (SVG)',
+          querystring: forecastQuerySchema,
+        },
+      },
+      async (request, reply) =>
+        reply
+          .type('image/svg+xml; charset=utf-8')
+          .send(forecastPicture(await forecastPart(reader(deps.store, ctxOf(request)), request.query))),
     );
     r.post(
       '/api/v1/planning/demand-history',

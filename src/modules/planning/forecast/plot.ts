@@ -36,7 +36,9 @@ function tickStep(max: number): number {
 
 function panelSvg(panel: PlotPanel, x0: number, y0: number, colors: Map<string, string>): string {
   const all = [...panel.train, ...panel.test, ...panel.forecasts.flatMap((f) => f.values)];
-  const periods = panel.train.length + panel.test.length;
+  // Room for the forecasts too: past the holdout, or past the history when there is none.
+  const periods =
+    panel.train.length + Math.max(panel.test.length, ...panel.forecasts.map((f) => f.values.length));
   const step = tickStep(Math.max(...all, 1));
   const yMax = Math.max(step, Math.ceil(Math.max(...all, 1) / step) * step);
   const w = PANEL_W - MARGIN.left - MARGIN.right;

@@ -1,0 +1,88 @@
+/**
+ * A part's forecast from its demand history (M6.1–M6.3): the method its demand class
+ * chooses, the forecast over a horizon, and the stocking levels that meet the service target
+ * of its criticality, each with the reasons a planner reads beside the figures.
+ */
+import type { Reader } from '../../../kernel/index.js';
+import { partAttributes } from '../../catalog/index.js';
+import { chooseMethodByClass, type DemandClassification } from '../forecast/classification.js';
+import { forecastSeries } from '../forecast/methods.js';
+import { renderForecastSvg } from '../forecast/plot.js';
+import { leadTimeDemandFromHistory } from '../stocking/lead-time-demand.js';
+import { stockingLevels, type StockingLevels } from '../stocking/reorder.js';
+import { DEFAULT_SLA_POLICY, resolveServiceTarget, type ResolvedTarget } from '../stocking/targets.js';
+import { demandHistory, type DemandHistory } from './demand.service.js';
+import type { Granularity } from './periods.js';
+
+export interface PartForecastQuery {
+  partNumber: string;
+  locationCode?: string | undefined;
+  granularity: Granularity;
+  horizon: number;
+  /** Replenishment lead time, in periods of the granularity. */
+  leadTime: number;
+}
+
+export interface PartForecast {
+  history: DemandHistory;
+  classification: DemandClassification | null;
+  method: string | null;
+  /** Per period over the horizon, after the last period of history. */
+  forecast: number[];
+  target: ResolvedTarget;
+  stocking: StockingLevels | null;
+  reasons: string[];
+}
+
+export async function forecastPart(r: Reader, query: PartForecastQuery): Promise<PartForecast> {
+  const history = await demandHistory(r, query);
+  const attributes = await partAttributes(r, query.partNumber);
+  const criticality = attributes.attributes.find((a) => a.attribute === 'criticality')?.value;
+  const target = resolveServiceTarget(
+    { criticality: typeof criticality === 'string' ? (criticality as 'A' | 'B' | 'C') : undefined },
+    DEFAULT_SLA_POLICY,
+  );
+  if (history.series.length === 0)
+    return {
+      history,
+      classification: null,
+      method: null,
+      forecast: Array.from({ length: query.horizon }, () => 0),
+      target,
+      stocking: null,
+      reasons: ['no demand history: nothing to forecast from, and no stock to hold for it'],
+    };
+  const choice = chooseMethodByClass(history.series);
+  const forecast = forecastSeries(history.series, choice.spec, query.horizon);
+  const stocking = stockingLevels({
+    demand: leadTimeDemandFromHistory(history.series, { leadTime: query.leadTime }),
+    target: target.target,
+    // One lead time's demand at the forecast rate, at least one unit, as the order quantity.
+    orderQuantity: Math.max(1, Math.ceil(forecast.level * query.leadTime)),
+  });
+  return {
+    history,
+    classification: choice.classification,
+    method: forecast.label,
+    forecast: forecast.values,
+    target,
+    stocking,
+    reasons: [...choice.reasons, ...target.reasons, ...stocking.reasons],
+  };
+}
+
+/** The history and its forecast as an SVG picture, for a person to look at. */
+export function forecastPicture(f: PartForecast): string {
+  const where = f.history.locationCode ? ` at ${f.history.locationCode}` : '';
+  return renderForecastSvg(
+    [
+      {
+        title: `${f.history.partNumber}${where}: ${f.history.from ?? '—'} to ${f.history.to ?? '—'} (${f.history.granularity}s)`,
+        train: f.history.series,
+        test: [],
+        forecasts: f.method ? [{ label: f.method, values: f.forecast }] : [],
+      },
+    ],
+    `Demand and forecast of ${f.history.partNumber}${where}`,
+  );
+}
