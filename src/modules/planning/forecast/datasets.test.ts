@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadDataset, parseTsf, parseWideCsv } from './datasets.js';
 
-// The real files, as the repository's layout places them (../shared/data beside the project).
-const DATA = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
+// The real files: copies of ../shared/data kept in test/fixtures/data (a clean clone has no ../shared).
+const DATA = fileURLToPath(new URL('../../../../test/fixtures/data', import.meta.url));
 
 describe('the car parts .tsf (Monash archive)', () => {
   const carparts = loadDataset('carparts', DATA);

@@ -7,7 +7,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerForecastCommands } from '../../../cli/forecast.command.js';
 
-const DATA = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
+const DATA = fileURLToPath(new URL('../../../../test/fixtures/data', import.meta.url));
 
 async function run(...args: string[]) {
   const out: string[] = [];

@@ -25,7 +25,7 @@ interface ReferenceEvaluation {
 const { evaluations } = JSON.parse(
   readFileSync(new URL('../../../../test/fixtures/forecast/reference.json', import.meta.url), 'utf8'),
 ) as { evaluations: ReferenceEvaluation[] };
-const DATA = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
+const DATA = fileURLToPath(new URL('../../../../test/fixtures/data', import.meta.url));
 
 // The same subsets the reference script scores.
 const SUBSETS: Record<DatasetName, (all: DemandSeries[]) => DemandSeries[]> = {

@@ -30,7 +30,10 @@ describe('safety stock properties', () => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
         const low = stockingLevels({ demand: d, target: { kind: k, value: lo }, orderQuantity: q });
         const high = stockingLevels({ demand: d, target: { kind: k, value: hi }, orderQuantity: q });
-        expect(high.reorderPoint).toBeGreaterThanOrEqual(low.reorderPoint);
+        // Targets an ulp apart may give reorder points an ulp apart either way (the inverse
+        // normal is monotone in exact arithmetic, not at the last bit): allow that, no more.
+        const ulps = 1e-12 * Math.max(1, Math.abs(low.reorderPoint));
+        expect(high.reorderPoint).toBeGreaterThanOrEqual(low.reorderPoint - ulps);
         expect(high.orderUpTo).toBe(high.reorderPoint + q);
       }),
       { numRuns: 300 },
