@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AppError, isAppError } from '../platform/errors.js';
@@ -38,7 +38,11 @@ export function registerForecastCommands(program: Command): void {
     .option('--holdout <n>', 'months held out (default per data set: carparts 12, raf 12, auto 6)')
     .option('--limit <n>', 'only the first n series of each data set')
     .option('--plot <file.svg>', 'draw a few series with their forecasts into an SVG file')
-    .option('--data <dir>', 'where the data files are', '../shared/data')
+    .option(
+      '--data <dir>',
+      'where the data files are (default: ../shared/data, else the copies in test/fixtures/data)',
+      existsSync('../shared/data') ? '../shared/data' : 'test/fixtures/data',
+    )
     .option('--json', 'print the figures as JSON')
     .action((raw: Record<string, unknown>) => {
       const parsed = evaluateOptionsSchema.safeParse(raw);
