@@ -157,4 +157,52 @@ describeEachStore('demand history', (hub) => {
       'VALIDATION_FAILED',
     );
   });
+
+  it('a planning run sets each part’s buffer from its forecast and raises what is short now, once', async () => {
+    const t = hub();
+    const fsl = await makeLocation(t, { type: 'forward_stocking_location' });
+    const warehouse = await makeLocation(t, { type: 'regional_warehouse' });
+    const [short, plenty] = [await makePart(t), await makePart(t)];
+    await receive(t, short, fsl, 2);
+    await receive(t, plenty, fsl, 100);
+    await receive(t, short, warehouse, 50);
+    const months = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08'];
+    const rows = months.flatMap((m) => [
+      `${short.partNumber},${fsl.code},${m},4`,
+      `${plenty.partNumber},${fsl.code},${m},3`,
+    ]);
+    expect((await importCsv(t, `partNumber,locationCode,period,quantity\n${rows.join('\n')}\n`)).status).toBe(
+      201,
+    );
+    const body = {
+      locationCode: fsl.code,
+      leadTime: 1,
+      source: 'transfer',
+      sourceLocationCode: warehouse.code,
+    };
+    const run = await t.api('POST', '/api/v1/planning/runs', { body });
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    expect(run.body.lines.map((l: { partNumber: string }) => l.partNumber).sort()).toEqual(
+      [short.partNumber, plenty.partNumber].sort(),
+    );
+    const line = (pn: string) => run.body.lines.find((l: { partNumber: string }) => l.partNumber === pn);
+    expect(line(short.partNumber).reorderPoint).toBeGreaterThan(2);
+    expect(line(short.partNumber).replenishment).toMatchObject({ quantity: expect.any(Number) });
+    expect(line(short.partNumber).reasons.join(' ')).toContain('buffer at');
+    expect(line(plenty.partNumber).replenishment).toBeNull();
+    expect(run.body.raised).toBe(1);
+    const events = await t.api('GET', '/api/v1/events?type=inventory.replenishment_raised&limit=1000');
+    const mine = events.body.items.filter(
+      (e: { payload: { partNumber?: string; replenishment?: { partNumber: string } } }) =>
+        (e.payload.partNumber ?? e.payload.replenishment?.partNumber) === short.partNumber,
+    );
+    expect(mine).toHaveLength(1);
+    // Planned again: what is already on its way counts, nothing is raised twice.
+    const again = await t.api('POST', '/api/v1/planning/runs', { body });
+    expect(again.body.raised).toBe(0);
+    const planner = await t.keyFor('planner');
+    expect((await t.api('POST', '/api/v1/planning/runs', { key: planner, body })).status).toBe(201);
+    const dispatcher = await t.keyFor('dispatcher');
+    expect((await t.api('POST', '/api/v1/planning/runs', { key: dispatcher, body })).status).toBe(403);
+  });
 });

@@ -133,3 +133,4 @@ export { registerPlanningRoutes } from './planning.routes.js';
 export { demandHistory, importDemandHistory, type DemandHistory } from './demand/demand.service.js';
 export { GRANULARITIES, periodOf, periodsBetween, type Granularity } from './demand/periods.js';
 export { forecastPart, forecastPicture, type PartForecast } from './demand/part-forecast.service.js';
+export { runPlanning, planningRunInputSchema, type PlanningRun } from './demand/planning-run.service.js';

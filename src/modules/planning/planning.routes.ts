@@ -8,6 +8,7 @@ import { reader } from '../../kernel/index.js';
 import { demandHistory, importDemandHistory } from './demand/demand.service.js';
 import { forecastPart, forecastPicture } from './demand/part-forecast.service.js';
 import { GRANULARITIES } from './demand/periods.js';
+import { planningRunInputSchema, runPlanning } from './demand/planning-run.service.js';
 
 const forecastQuerySchema = z.object({
   partNumber: z.string().max(80),
@@ -88,6 +89,21 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
         reply
           .type('image/svg+xml; charset=utf-8')
           .send(forecastPicture(await forecastPart(reader(deps.store, ctxOf(request)), request.query))),
+    );
+    r.post(
+      '/api/v1/planning/runs',
+      {
+        config: { permission: 'planning:write' },
+        schema: {
+          tags,
+          summary:
+            'Plan a stocking location: forecast each part, set its buffer from its stocking levels, raise what is short now',
+          description:
+            'For every part with demand at the location (or those named): the forecast from its history, the stocking levels its service target needs, and a buffer of safety stock after the forecast demand over the lead time, refilled to the order-up-to level. Setting the buffer checks it at once: where on hand + on order − reserved − forecast demand is already below the reorder point, a transfer or purchase is raised through the outbox (`inventory.replenishment_raised`) with the reasons.',
+          body: planningRunInputSchema,
+        },
+      },
+      (request, reply) => runCommand(deps, request, reply, 201, (w) => runPlanning(w, request.body)),
     );
     r.post(
       '/api/v1/planning/demand-history',
