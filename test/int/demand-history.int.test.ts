@@ -113,6 +113,15 @@ describeEachStore('demand history', (hub) => {
     expect(forecast.body.classification.class).toEqual(expect.any(String));
     expect(forecast.body.stocking.reorderPoint).toBeGreaterThanOrEqual(0);
     expect(forecast.body.reasons.length).toBeGreaterThan(2);
+    // The old part is phased out by the ECN: its demand is the successor's, no stock planned for it.
+    const phasedOut = await t.api(
+      'GET',
+      `/api/v1/planning/forecast?partNumber=${oldPart.partNumber}&horizon=3`,
+    );
+    expect(phasedOut.body).toMatchObject({ forecast: [0, 0, 0], stocking: null });
+    expect(phasedOut.body.reasons.join(' ')).toContain(
+      `superseded by ${newPart.partNumber} from 2026-10-15 (ECN-77)`,
+    );
     const picture = await t.api('GET', `/api/v1/planning/forecast.svg?partNumber=${newPart.partNumber}`);
     expect(picture.status).toBe(200);
     expect(String(picture.headers['content-type'])).toContain('image/svg+xml');
@@ -204,5 +213,40 @@ describeEachStore('demand history', (hub) => {
     expect((await t.api('POST', '/api/v1/planning/runs', { key: planner, body })).status).toBe(201);
     const dispatcher = await t.keyFor('dispatcher');
     expect((await t.api('POST', '/api/v1/planning/runs', { key: dispatcher, body })).status).toBe(403);
+  });
+
+  it('an engineering change dated ahead phases the part out from its date, not before', async () => {
+    const t = hub();
+    const location = await makeLocation(t);
+    const [old, successor] = [await makePart(t), await makePart(t)];
+    // Eight months of history up to this month, and an ECN effective three months from now.
+    const month = (offset: number) => {
+      const d = new Date();
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
+    };
+    const rows = [-7, -6, -5, -4, -3, -2, -1, 0].map(
+      (k) => `${old.partNumber},${location.code},${month(k)},5`,
+    );
+    await importCsv(t, `partNumber,locationCode,period,quantity\n${rows.join('\n')}\n`);
+    // The next two months still need the old part; from the third the successor takes over.
+    await t.api('POST', `/api/v1/parts/${old.partNumber}/supersessions`, {
+      body: {
+        successor: successor.partNumber,
+        type: 'one_way',
+        effectiveFrom: `${month(3)}-01T00:00:00Z`,
+        reason: 'ECN-88',
+      },
+    });
+    const forecast = await t.api('GET', `/api/v1/planning/forecast?partNumber=${old.partNumber}&horizon=4`);
+    expect(forecast.body.forecast.map((v: number) => v > 0)).toEqual([true, true, false, false]);
+    expect(forecast.body.stocking).not.toBeNull();
+    expect(forecast.body.reasons.join(' ')).toContain('superseded by');
+    // The successor inherits the old part's history.
+    const inherited = await t.api(
+      'GET',
+      `/api/v1/planning/forecast?partNumber=${successor.partNumber}&horizon=2`,
+    );
+    expect(inherited.body.history.predecessors).toEqual([old.partNumber]);
+    expect(inherited.body.forecast[0]).toBeGreaterThan(0);
   });
 });

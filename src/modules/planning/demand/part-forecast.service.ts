@@ -4,7 +4,8 @@
  * of its criticality, each with the reasons a planner reads beside the figures.
  */
 import type { Reader } from '../../../kernel/index.js';
-import { partAttributes } from '../../catalog/index.js';
+import { partAttributes, requirePart, supersessionLinks } from '../../catalog/index.js';
+import { isoTimestamp } from '../../../platform/clock.js';
 import { chooseMethodByClass, type DemandClassification } from '../forecast/classification.js';
 import { forecastSeries } from '../forecast/methods.js';
 import { renderForecastSvg } from '../forecast/plot.js';
@@ -54,6 +55,31 @@ export async function forecastPart(r: Reader, query: PartForecastQuery): Promise
     };
   const choice = chooseMethodByClass(history.series);
   const forecast = forecastSeries(history.series, choice.spec, query.horizon);
+  // An engineering change (a supersession in effect) phases the part out: from its date the
+  // demand is the successor's, which inherits this part's history (M6.2).
+  const part = await requirePart(r.db, r.ctx.tenantId, query.partNumber);
+  const { supersededBy } = await supersessionLinks(r, part.id);
+  if (supersededBy && history.to) {
+    const future = nextPeriods(history.to, query.granularity, query.horizon);
+    const out = future.map((start, k) =>
+      start >= supersededBy.effectiveFrom.slice(0, 10) ? 0 : (forecast.values[k] ?? 0),
+    );
+    const now = isoTimestamp(r.ctx.clock);
+    const phasedOut = supersededBy.effectiveFrom <= now;
+    const reason = `superseded by ${supersededBy.successor} from ${supersededBy.effectiveFrom.slice(0, 10)} (${supersededBy.reason}): its demand moves to ${supersededBy.successor}${phasedOut ? ', so no stock is planned for it' : ''}`;
+    if (phasedOut || out.every((v) => v === 0))
+      return {
+        history,
+        classification: choice.classification,
+        method: forecast.label,
+        forecast: out.map(() => 0),
+        target,
+        stocking: null,
+        reasons: [...choice.reasons, reason],
+      };
+    forecast.values = out;
+    choice.reasons.push(reason);
+  }
   const stocking = stockingLevels({
     demand: leadTimeDemandFromHistory(history.series, { leadTime: query.leadTime }),
     target: target.target,
@@ -85,4 +111,24 @@ export function forecastPicture(f: PartForecast): string {
     ],
     `Demand and forecast of ${f.history.partNumber}${where}`,
   );
+}
+
+/** The start dates (YYYY-MM-DD) of the `count` periods after `last`. */
+function nextPeriods(last: string, granularity: Granularity, count: number): string[] {
+  const out: string[] = [];
+  if (granularity === 'month') {
+    let [y, m] = last.split('-').map(Number) as [number, number];
+    for (let i = 0; i < count; i++) {
+      m += 1;
+      if (m > 12) {
+        m = 1;
+        y += 1;
+      }
+      out.push(`${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-01`);
+    }
+    return out;
+  }
+  const start = Date.parse(`${last}T00:00:00Z`);
+  for (let i = 1; i <= count; i++) out.push(new Date(start + i * 7 * 86_400_000).toISOString().slice(0, 10));
+  return out;
 }
