@@ -335,6 +335,20 @@ export interface FulfillmentPoliciesTable {
   updated_by: string;
 }
 
+export interface PlanningOverridesTable {
+  id: string;
+  tenant_id: string;
+  part_number: string;
+  location_code: string | null;
+  kind: string;
+  value: number;
+  valid_from: string;
+  valid_to: string;
+  reason: string;
+  created_by: string;
+  created_at: string;
+}
+
 export interface DemandHistoryTable {
   tenant_id: string;
   part_number: string;
@@ -728,6 +742,7 @@ export interface Database {
   fulfillment_policies: FulfillmentPoliciesTable;
   work_order_consumption: WorkOrderConsumptionTable;
   demand_history: DemandHistoryTable;
+  planning_overrides: PlanningOverridesTable;
   warehouse_confirmations: WarehouseConfirmationsTable;
   outbound_deliveries: OutboundDeliveriesTable;
   circuit_breakers: CircuitBreakersTable;

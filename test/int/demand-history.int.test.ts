@@ -249,4 +249,80 @@ describeEachStore('demand history', (hub) => {
     expect(inherited.body.history.predecessors).toEqual([old.partNumber]);
     expect(inherited.body.forecast[0]).toBeGreaterThan(0);
   });
+
+  it('a manager’s override replaces the forecast or the safety stock for its period, beside the statistical value', async () => {
+    const t = hub();
+    const location = await makeLocation(t);
+    const part = await makePart(t);
+    const rows = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'].map(
+      (m) => `${part.partNumber},${location.code},${m},2`,
+    );
+    await importCsv(t, `partNumber,locationCode,period,quantity\n${rows.join('\n')}\n`);
+    const url = `/api/v1/planning/forecast?partNumber=${part.partNumber}&locationCode=${location.code}&horizon=3`;
+    const before = (await t.api('GET', url)).body;
+    expect(before.overrides).toEqual([]);
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const forecast = await t.api('POST', '/api/v1/planning/overrides', {
+      body: {
+        partNumber: part.partNumber,
+        kind: 'forecast',
+        value: 9,
+        validFrom: from,
+        validTo: to,
+        reason: 'plant shutdown maintenance',
+      },
+    });
+    expect(forecast.status, JSON.stringify(forecast.body)).toBe(201);
+    const safety = await t.api('POST', '/api/v1/planning/overrides', {
+      body: {
+        partNumber: part.partNumber,
+        locationCode: location.code,
+        kind: 'safety_stock',
+        value: 7,
+        validFrom: from,
+        validTo: to,
+        reason: 'critical customer in the region',
+      },
+    });
+    expect(safety.status, JSON.stringify(safety.body)).toBe(201);
+    const after = (await t.api('GET', url)).body;
+    expect(after.forecast).toEqual([9, 9, 9]);
+    expect(after.statisticalForecast).toEqual(before.forecast);
+    expect(after.stocking.safetyStock).toBe(7);
+    expect(after.statisticalSafetyStock).toBe(before.stocking.safetyStock);
+    expect(after.overrides).toHaveLength(2);
+    expect(after.reasons.join(' ')).toContain('plant shutdown maintenance');
+    // An override elsewhere or out of its period does not apply; a backwards period is refused.
+    const elsewhere = (
+      await t.api('GET', `/api/v1/planning/forecast?partNumber=${part.partNumber}&horizon=3`)
+    ).body;
+    expect(elsewhere.stocking.safetyStock).toBe(elsewhere.statisticalSafetyStock);
+    const backwards = await t.api('POST', '/api/v1/planning/overrides', {
+      body: {
+        partNumber: part.partNumber,
+        kind: 'forecast',
+        value: 1,
+        validFrom: to,
+        validTo: from,
+        reason: 'x',
+      },
+    });
+    expect(backwards.body.code).toBe('VALIDATION_FAILED');
+    const technician = await t.keyFor('technician');
+    const refused = await t.api('POST', '/api/v1/planning/overrides', {
+      key: technician,
+      body: {
+        partNumber: part.partNumber,
+        kind: 'forecast',
+        value: 1,
+        validFrom: from,
+        validTo: to,
+        reason: 'x',
+      },
+    });
+    expect(refused.status).toBe(403);
+    const listed = await t.api('GET', `/api/v1/planning/overrides?partNumber=${part.partNumber}`);
+    expect(listed.body.items).toHaveLength(2);
+  });
 });

@@ -18,6 +18,7 @@ import * as kits from './0016-kits.js';
 import * as buffers from './0017-buffers.js';
 import * as workOrderLifecycle from './0018-work-order-lifecycle.js';
 import * as demandHistory from './0019-demand-history.js';
+import * as planningOverrides from './0020-planning-overrides.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-buffers': buffers,
   '0018-work-order-lifecycle': workOrderLifecycle,
   '0019-demand-history': demandHistory,
+  '0020-planning-overrides': planningOverrides,
 };
 
 export const migrationProvider: MigrationProvider = {

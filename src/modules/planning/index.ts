@@ -134,3 +134,9 @@ export { demandHistory, importDemandHistory, type DemandHistory } from './demand
 export { GRANULARITIES, periodOf, periodsBetween, type Granularity } from './demand/periods.js';
 export { forecastPart, forecastPicture, type PartForecast } from './demand/part-forecast.service.js';
 export { runPlanning, planningRunInputSchema, type PlanningRun } from './demand/planning-run.service.js';
+export {
+  createOverride,
+  listOverrides,
+  overridesInForce,
+  type PlanningOverride,
+} from './demand/overrides.service.js';

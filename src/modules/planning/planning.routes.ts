@@ -8,6 +8,7 @@ import { reader } from '../../kernel/index.js';
 import { demandHistory, importDemandHistory } from './demand/demand.service.js';
 import { forecastPart, forecastPicture } from './demand/part-forecast.service.js';
 import { GRANULARITIES } from './demand/periods.js';
+import { createOverride, listOverrides, overrideInputSchema } from './demand/overrides.service.js';
 import { planningRunInputSchema, runPlanning } from './demand/planning-run.service.js';
 
 const forecastQuerySchema = z.object({
@@ -104,6 +105,32 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
         },
       },
       (request, reply) => runCommand(deps, request, reply, 201, (w) => runPlanning(w, request.body)),
+    );
+    r.post(
+      '/api/v1/planning/overrides',
+      {
+        config: { permission: 'planning:write' },
+        schema: {
+          tags,
+          summary: 'Override a part’s forecast or safety stock for a period, with a reason (audited)',
+          description:
+            'At one location or everywhere (a location’s own override wins, then the newest). `GET /api/v1/planning/forecast` applies it and shows the statistical value beside it; planning runs use it.',
+          body: overrideInputSchema,
+        },
+      },
+      (request, reply) => runCommand(deps, request, reply, 201, (w) => createOverride(w, request.body)),
+    );
+    r.get(
+      '/api/v1/planning/overrides',
+      {
+        config: { permission: 'planning:read' },
+        schema: {
+          tags,
+          summary: 'Overrides, newest first',
+          querystring: z.object({ partNumber: z.string().max(80).optional() }),
+        },
+      },
+      async (request) => ({ items: await listOverrides(reader(deps.store, ctxOf(request)), request.query) }),
     );
     r.post(
       '/api/v1/planning/demand-history',

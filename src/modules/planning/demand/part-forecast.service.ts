@@ -13,6 +13,7 @@ import { leadTimeDemandFromHistory } from '../stocking/lead-time-demand.js';
 import { stockingLevels, type StockingLevels } from '../stocking/reorder.js';
 import { DEFAULT_SLA_POLICY, resolveServiceTarget, type ResolvedTarget } from '../stocking/targets.js';
 import { demandHistory, type DemandHistory } from './demand.service.js';
+import { overridesInForce, type PlanningOverride } from './overrides.service.js';
 import type { Granularity } from './periods.js';
 
 export interface PartForecastQuery {
@@ -33,9 +34,56 @@ export interface PartForecast {
   target: ResolvedTarget;
   stocking: StockingLevels | null;
   reasons: string[];
+  /** What the methods say, before any override. */
+  statisticalForecast: number[];
+  statisticalSafetyStock: number | null;
+  /** The overrides in force now, applied to `forecast` and `stocking`. */
+  overrides: PlanningOverride[];
 }
 
+/**
+ * The forecast and stocking levels a planner acts on: the statistical ones, with the overrides
+ * in force now applied on top (M6.4) and the statistical values kept beside them.
+ */
 export async function forecastPart(r: Reader, query: PartForecastQuery): Promise<PartForecast> {
+  const f = await statisticalForecast(r, query);
+  const now = isoTimestamp(r.ctx.clock);
+  const inForce = await overridesInForce(r, query.partNumber, query.locationCode ?? null, now);
+  const out: PartForecast = {
+    ...f,
+    statisticalForecast: f.forecast,
+    statisticalSafetyStock: f.stocking?.safetyStock ?? null,
+    overrides: Object.values(inForce),
+  };
+  const byWhom = (o: PlanningOverride) =>
+    `by ${o.createdBy} until ${o.validTo.slice(0, 10)}${o.locationCode ? ` at ${o.locationCode}` : ''}: ${o.reason}`;
+  if (inForce.forecast) {
+    const o = inForce.forecast;
+    out.forecast = f.forecast.map(() => o.value);
+    out.reasons = [...out.reasons, `forecast overridden to ${o.value} per ${query.granularity} ${byWhom(o)}`];
+  }
+  if (inForce.safety_stock && f.stocking) {
+    const o = inForce.safety_stock;
+    const shift = o.value - f.stocking.safetyStock;
+    out.stocking = {
+      ...f.stocking,
+      safetyStock: o.value,
+      reorderPoint: f.stocking.reorderPoint + shift,
+      reorderPointUnits: Math.ceil(f.stocking.reorderPoint + shift - 1e-9),
+      orderUpTo: f.stocking.orderUpTo + shift,
+    };
+    out.reasons = [
+      ...out.reasons,
+      `safety stock overridden to ${o.value} (statistical ${f.stocking.safetyStock}) ${byWhom(o)}`,
+    ];
+  }
+  return out;
+}
+
+async function statisticalForecast(
+  r: Reader,
+  query: PartForecastQuery,
+): Promise<Omit<PartForecast, 'statisticalForecast' | 'statisticalSafetyStock' | 'overrides'>> {
   const history = await demandHistory(r, query);
   const attributes = await partAttributes(r, query.partNumber);
   const criticality = attributes.attributes.find((a) => a.attribute === 'criticality')?.value;
