@@ -6,6 +6,7 @@ import { registerEdiCommand } from './edi.command.js';
 import { registerForecastCommands } from './forecast.command.js';
 import { registerImportCommands } from './import.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
+import { registerPlanCommands } from './plan.command.js';
 import { registerReplayCommands } from './replay.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerSimulateCommand } from './simulate.command.js';
@@ -28,5 +29,6 @@ export async function runCli(argv: string[]): Promise<void> {
   registerReplayCommands(program);
   registerSimulateCommand(program);
   registerForecastCommands(program);
+  registerPlanCommands(program);
   await program.parseAsync(argv);
 }
