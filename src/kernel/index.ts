@@ -7,4 +7,4 @@ export {
   type IdempotentResult,
 } from './idempotency.js';
 export { verifyChain, linkHash, GENESIS_HASH, type ChainReport, type ChainBreak } from './audit-chain.js';
-export { lockTenantScope } from './scope-lock.js';
+export { lockScope, lockTenantScope } from './scope-lock.js';

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { DialectName, Trx } from '../db/index.js';
 import type { Work } from './work.js';
 
 /**
@@ -7,16 +8,29 @@ import type { Work } from './work.js';
  * (a supersession cycle check reads a whole chain). SQLite has one writer already.
  */
 export async function lockTenantScope(w: Work, name: string): Promise<void> {
-  if (w.dialect !== 'postgres') return;
-  await w.trx
+  await lockScope(w.trx, w.dialect, w.ctx.tenantId, name);
+}
+
+/**
+ * The same lock for work that is not one tenant's (the outbox router serves every tenant:
+ * it locks under the tenant id `*`): a row in `tenant_locks` held until the transaction ends.
+ */
+export async function lockScope(
+  trx: Trx,
+  dialect: DialectName,
+  tenantId: string,
+  name: string,
+): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await trx
     .insertInto('tenant_locks')
-    .values({ tenant_id: w.ctx.tenantId, name, version: 0 })
+    .values({ tenant_id: tenantId, name, version: 0 })
     .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
     .execute();
-  await w.trx
+  await trx
     .updateTable('tenant_locks')
     .set({ version: sql<number>`version + 1` })
-    .where('tenant_id', '=', w.ctx.tenantId)
+    .where('tenant_id', '=', tenantId)
     .where('name', '=', name)
     .execute();
 }

@@ -6,16 +6,17 @@
  * all. A repeat of the same work order number has no further effect.
  */
 import { sql } from 'kysely';
-import { RetryTransaction, type Database } from '../../db/index.js';
+import type { Database } from '../../db/index.js';
 import type { Reader, Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
-import { AppError, isAppError } from '../../platform/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { fromMilli, toMilli } from '../../platform/quantity.js';
 import { partStandIns, requirePart } from '../catalog/index.js';
 import {
   createReservation,
   LOCATION_TYPES,
   requireLocation,
+  retryIfStockMoved,
   type LocationType,
   type Reservation,
 } from '../inventory/index.js';
@@ -192,7 +193,8 @@ async function reserveLines(
     for (const allocation of line.allocations) {
       const locationCode = allocation.locationCode;
       if (locationCode && allocation.source !== 'purchase' && allocation.source !== 'backorder') {
-        const outcome = await retryIfStockMoved(input.externalRef, () =>
+        // The plan was made on stock read without locks: a race lost means planning again.
+        const outcome = await retryIfStockMoved(`work order ${input.externalRef}`, () =>
           createReservation(w, {
             partNumber: allocation.partNumber,
             locationCode,
@@ -532,21 +534,6 @@ async function stockOffers(
     });
   }
   return offers;
-}
-
-/**
- * The plan was made on stock read without locks; if another job reserved it first, the
- * reservation finds it gone and the whole unit starts again, planning on what is left, so a
- * work order is never refused for a race it lost.
- */
-async function retryIfStockMoved<T>(workOrder: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isAppError(error) && error.code === 'INSUFFICIENT_STOCK')
-      throw new RetryTransaction(`work order ${workOrder}: ${error.message}`);
-    throw error;
-  }
 }
 
 /**

@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { Deliver, DeliveryResult } from '../../connectors/transports/types.js';
 import type { Store, Trx } from '../../db/index.js';
-import { runWork, type Reader } from '../../kernel/index.js';
+import { lockScope, runWork, type Reader } from '../../kernel/index.js';
 import type { Ctx } from '../../platform/context.js';
 import { isoTimestamp, type Clock } from '../../platform/clock.js';
 import { AppError, isAppError } from '../../platform/errors.js';
@@ -59,7 +58,7 @@ export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number>
   return deps.store.transaction(async (trx) => {
     // One router at a time: two routing side by side (SKIP LOCKED) let a later event of a key
     // get its delivery, and be sent, before an earlier one that the other router still held.
-    if (deps.store.dialect === 'postgres') await lockRouting(trx);
+    await lockScope(trx, deps.store.dialect, '*', 'outbox-route');
     const events = await trx
       .selectFrom('outbox')
       .select(['id', 'tenant_id', 'type', 'aggregate_key', 'payload_json', 'created_at'])
@@ -94,22 +93,6 @@ export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number>
       .execute();
     return events.length;
   });
-}
-
-/** A row lock every hub process's router takes for its transaction (PostgreSQL). */
-async function lockRouting(trx: Trx): Promise<void> {
-  const key = { tenant_id: '*', name: 'outbox-route' };
-  await trx
-    .insertInto('tenant_locks')
-    .values({ ...key, version: 0 })
-    .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
-    .execute();
-  await trx
-    .updateTable('tenant_locks')
-    .set({ version: sql<number>`version + 1` })
-    .where('tenant_id', '=', key.tenant_id)
-    .where('name', '=', key.name)
-    .execute();
 }
 
 async function fanOut(

@@ -131,3 +131,4 @@ export {
 export { registerBufferRoutes } from './buffers.routes.js';
 export { registerInventoryRoutes } from './inventory.routes.js';
 export { snapshotSchema } from './snapshot.routes.js';
+export { retryIfStockMoved } from './stock-races.js';

@@ -7,10 +7,11 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { RetryTransaction, type Database, type Trx } from '../../db/index.js';
+import { retryIfStockMoved } from './stock-races.js';
 import { isUniqueViolation, type Reader, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
-import { AppError, isAppError } from '../../platform/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { fromMilli, toMilli } from '../../platform/quantity.js';
 import { partAttributes, partsByIds, requirePart, type Part } from '../catalog/index.js';
 import type { MovementType, Reservation, StockStatus } from './inventory.schemas.js';
@@ -554,21 +555,6 @@ async function componentStock(
     out.set(row.part_id, entry);
   }
   return out;
-}
-
-/**
- * The decision was taken on stock read without locks; if a conditional update then finds
- * the stock gone (another command took it first), the unit starts again and decides on
- * what is left, so the caller gets the true shortage rather than a stale one.
- */
-async function retryIfStockMoved<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isAppError(error) && (error.code === 'INSUFFICIENT_STOCK' || error.code === 'SERIAL_INVALID'))
-      throw new RetryTransaction(`${what}: ${error.message}`);
-    throw error;
-  }
 }
 
 // --- break and issue --------------------------------------------------------------------

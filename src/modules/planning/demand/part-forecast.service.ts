@@ -14,7 +14,7 @@ import { stockingLevels, type StockingLevels } from '../stocking/reorder.js';
 import { DEFAULT_SLA_POLICY, resolveServiceTarget, type ResolvedTarget } from '../stocking/targets.js';
 import { demandHistory, type DemandHistory } from './demand.service.js';
 import { overridesInForce, type PlanningOverride } from './overrides.service.js';
-import type { Granularity } from './periods.js';
+import { periodStart, shiftPeriod, type Granularity } from './periods.js';
 
 export interface PartForecastQuery {
   partNumber: string;
@@ -108,7 +108,9 @@ async function statisticalForecast(
   const part = await requirePart(r.db, r.ctx.tenantId, query.partNumber);
   const { supersededBy } = await supersessionLinks(r, part.id);
   if (supersededBy && history.to) {
-    const future = nextPeriods(history.to, query.granularity, query.horizon);
+    const future = Array.from({ length: query.horizon }, (_, k) =>
+      periodStart(shiftPeriod(history.to!, k + 1, query.granularity), query.granularity),
+    );
     const out = future.map((start, k) =>
       start >= supersededBy.effectiveFrom.slice(0, 10) ? 0 : (forecast.values[k] ?? 0),
     );
@@ -159,24 +161,4 @@ export function forecastPicture(f: PartForecast): string {
     ],
     `Demand and forecast of ${f.history.partNumber}${where}`,
   );
-}
-
-/** The start dates (YYYY-MM-DD) of the `count` periods after `last`. */
-function nextPeriods(last: string, granularity: Granularity, count: number): string[] {
-  const out: string[] = [];
-  if (granularity === 'month') {
-    let [y, m] = last.split('-').map(Number) as [number, number];
-    for (let i = 0; i < count; i++) {
-      m += 1;
-      if (m > 12) {
-        m = 1;
-        y += 1;
-      }
-      out.push(`${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-01`);
-    }
-    return out;
-  }
-  const start = Date.parse(`${last}T00:00:00Z`);
-  for (let i = 1; i <= count; i++) out.push(new Date(start + i * 7 * 86_400_000).toISOString().slice(0, 10));
-  return out;
 }

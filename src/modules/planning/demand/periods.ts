@@ -33,24 +33,22 @@ export function parsePeriod(text: string, granularity: Granularity): string {
   return periodOf(`${t}T00:00:00Z`, 'week');
 }
 
+/** The period `n` periods after `period` (a month key, or a week's Monday). */
+export function shiftPeriod(period: string, n: number, granularity: Granularity): string {
+  if (granularity === 'week')
+    return new Date(Date.parse(`${period}T00:00:00Z`) + n * 7 * DAY_MS).toISOString().slice(0, 10);
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1 + n, 1)).toISOString().slice(0, 7);
+}
+
+/** The date a period starts on (YYYY-MM-DD). */
+export function periodStart(period: string, granularity: Granularity): string {
+  return granularity === 'month' ? `${period}-01` : period;
+}
+
 /** Every period from `from` to `to` inclusive, in order (for zero-filled series). */
 export function periodsBetween(from: string, to: string, granularity: Granularity): string[] {
   const out: string[] = [];
-  if (from > to) return out;
-  if (granularity === 'month') {
-    let [y, m] = from.split('-').map(Number) as [number, number];
-    for (let key = from; key <= to;) {
-      out.push(key);
-      m += 1;
-      if (m > 12) {
-        m = 1;
-        y += 1;
-      }
-      key = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
-    }
-    return out;
-  }
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 7 * DAY_MS)
-    out.push(new Date(t).toISOString().slice(0, 10));
+  for (let key = from; key <= to; key = shiftPeriod(key, 1, granularity)) out.push(key);
   return out;
 }
