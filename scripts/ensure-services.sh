@@ -38,3 +38,15 @@ if ! port_open 4222; then
   fi
 fi
 echo "NATS: up on 127.0.0.1:4222"
+
+# The dashboard's browser tests drive Debian's Chromium through playwright-core: no browser is
+# ever downloaded. Under CI=true they fail rather than skip without it.
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "Chromium is not installed: installing Debian's package"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } || true
+  fi
+  [ -x /usr/bin/chromium ] || { echo "Chromium is needed at /usr/bin/chromium for the browser tests and could not be installed" >&2; exit 1; }
+fi
+echo "Chromium: $(/usr/bin/chromium --version 2>/dev/null | head -n1)"

@@ -65,7 +65,13 @@ export async function openHub(
   try {
     const app = await buildApp(
       { store: core.store, clock: core.clock, ids: core.ids, random: core.random, metrics: createMetrics() },
-      { bodyLimit: config.bodyLimit, importLimit: config.importLimit, logLevel: config.logLevel, version: VERSION },
+      {
+        bodyLimit: config.bodyLimit,
+        importLimit: config.importLimit,
+        logLevel: config.logLevel,
+        version: VERSION,
+        dashboard: config.dashboard,
+      },
     );
     return {
       ...core,

@@ -15,10 +15,12 @@ import {
   registerInventoryRoutes,
   registerKitRoutes,
 } from '../modules/inventory/index.js';
+import { registerMonitoringRoutes } from '../modules/monitoring/index.js';
 import { registerPlanningRoutes } from '../modules/planning/index.js';
 import { registerFulfillmentRoutes } from '../modules/fulfillment/index.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
+import { registerDashboard } from './dashboard.js';
 import { registerIntegrationRoutes } from '../modules/integration/index.js';
 import type { HttpDeps } from './context.js';
 import { registerErrorHandling } from './errors.js';
@@ -29,6 +31,8 @@ export interface AppOptions {
   importLimit: number;
   logLevel: string;
   version: string;
+  /** Serve the dashboard at / when it has been built (default on). */
+  dashboard?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -84,6 +88,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   });
 
   registerAuth(app, deps);
+  await registerDashboard(app, options.dashboard ?? true);
   registerSystemRoutes(app, deps, options.version);
   registerAccessRoutes(app, deps);
   registerCatalogRoutes(app, deps);
@@ -97,5 +102,6 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   registerFulfillmentRoutes(app, deps);
   registerPlanningRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  registerMonitoringRoutes(app, deps);
   return app;
 }

@@ -33,9 +33,4 @@ export function registerSystemRoutes(app: FastifyInstance, deps: HttpDeps, versi
       return reply.type(deps.metrics.registry.contentType).send(body);
     },
   );
-
-  // Until the dashboard lands (issue 7), the interactive API docs are the front page.
-  app.get('/', { config: { permission: 'public' }, schema: { hide: true } }, (_request, reply) =>
-    reply.redirect('/docs'),
-  );
 }

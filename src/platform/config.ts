@@ -21,6 +21,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  SPAREHUB_DASHBOARD: z.enum(['on', 'off']).default('on'),
 });
 
 export interface HubConfig {
@@ -42,6 +43,8 @@ export interface HubConfig {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   port: number;
   host: string;
+  /** Serve the built dashboard at / (off: an API-only hub, whose / shows the API docs). */
+  dashboard: boolean;
 }
 
 /** Reads configuration from the environment, then applies explicit overrides (CLI flags). */
@@ -60,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<HubConfig>
     logLevel: parsed.LOG_LEVEL,
     port: parsed.PORT,
     host: parsed.HOST,
+    dashboard: parsed.SPAREHUB_DASHBOARD === 'on',
   };
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { ...base, ...defined };

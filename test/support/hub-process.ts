@@ -69,11 +69,11 @@ const LISTENING = /^sparehub (\w+) listening on (http:\/\/127\.0\.0\.1:\d+) — 
  */
 export async function startHub(
   target: StoreTarget,
-  options: { env?: Record<string, string>; startTimeoutMs?: number } = {},
+  options: { env?: Record<string, string>; startTimeoutMs?: number; args?: string[] } = {},
 ): Promise<HubProcess> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', ...storeArgs(target)],
+    [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', ...storeArgs(target), ...(options.args ?? [])],
     { env: childEnv(target, options.env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   live.add(child);

@@ -14,6 +14,8 @@ export const RESOURCES = {
   policy: ['read', 'write'],
   audit: ['read', 'verify'],
   event: ['read'],
+  // The service KPIs: every role sees how the service is doing.
+  kpi: ['read'],
   integration: ['read', 'write', 'send', 'operate'],
   apikey: ['read', 'manage'],
   tenant: ['manage'],
@@ -40,7 +42,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-const READ_MASTER: Permission[] = ['part:read', 'location:read'];
+const READ_MASTER: Permission[] = ['part:read', 'location:read', 'kpi:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ALL_PERMISSIONS,
