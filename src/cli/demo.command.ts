@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { seedDemo } from '../demo/seed.js';
-import { openCore } from '../main.js';
+import { openHub } from '../main.js';
 import { configFrom, withStoreOptions } from './options.js';
 
 export function registerDemoCommand(program: Command): void {
@@ -8,7 +8,7 @@ export function registerDemoCommand(program: Command): void {
     .description('seed the demo company into the store (once) and print its API keys')
     .action(async (opts: { dataDir?: string }) => {
       const config = configFrom(opts);
-      const hub = await openCore({ ...config, logLevel: 'warn' });
+      const hub = await openHub({ ...config, logLevel: 'warn' });
       try {
         const summary = await seedDemo(hub, { keysDir: config.dataDir });
         console.log(

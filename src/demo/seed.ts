@@ -12,7 +12,8 @@ import {
   type StockStatus,
 } from '../modules/inventory/index.js';
 import { reader } from '../kernel/index.js';
-import type { Core } from '../main.js';
+import type { Hub } from '../main.js';
+import { seedActivity, type ActivitySummary } from './activity.js';
 import { seededRandom, type Random } from '../platform/random.js';
 import { AppError } from '../platform/errors.js';
 
@@ -22,6 +23,7 @@ export interface DemoSummary {
   locations: number;
   movements: number;
   reservations: number;
+  activity: ActivitySummary | null;
   keys: Record<string, string>;
   keysFile: string;
 }
@@ -128,7 +130,7 @@ function demoParts(rnd: Random): CreatePartInput[] {
 }
 
 /** Seeds the demo company once: a network of 2 regions and 24 vans, 3,000 parts, stock in every status, open reservations. */
-export async function seedDemo(hub: Core, options: { keysDir: string }): Promise<DemoSummary> {
+export async function seedDemo(hub: Hub, options: { keysDir: string }): Promise<DemoSummary> {
   const ctx = hub.systemCtx();
   const keysFile = join(options.keysDir, 'demo-keys.json');
   const existing = await countParts(reader(hub.store, ctx));
@@ -136,7 +138,16 @@ export async function seedDemo(hub: Core, options: { keysDir: string }): Promise
     const keys = existsSync(keysFile)
       ? (JSON.parse(readFileSync(keysFile, 'utf8')) as Record<string, string>)
       : {};
-    return { seeded: false, parts: existing, locations: 0, movements: 0, reservations: 0, keys, keysFile };
+    return {
+      seeded: false,
+      parts: existing,
+      locations: 0,
+      movements: 0,
+      reservations: 0,
+      activity: null,
+      keys,
+      keysFile,
+    };
   }
   const rnd = seededRandom(20261125);
   const locations = demoLocations();
@@ -240,6 +251,19 @@ export async function seedDemo(hub: Core, options: { keysDir: string }): Promise
       keys[role] = key;
     }
   });
+  const activity = await seedActivity(
+    hub,
+    keys.admin ?? '',
+    rnd,
+    // demoParts takes the families in turn: part i is of family i mod their number.
+    parts.map((p, i) => ({
+      partNumber: p.partNumber,
+      price: FAMILIES[i % FAMILIES.length]?.price ?? 0,
+      tracking: p.tracking ?? 'none',
+      baseUom: p.baseUom,
+    })),
+    vans,
+  );
   mkdirSync(options.keysDir, { recursive: true });
   writeFileSync(keysFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return {
@@ -248,6 +272,7 @@ export async function seedDemo(hub: Core, options: { keysDir: string }): Promise
     locations: locations.length,
     movements: all.length,
     reservations,
+    activity,
     keys,
     keysFile,
   };
