@@ -29,6 +29,7 @@ export async function registerDashboard(app: FastifyInstance, enabled: boolean):
     prefix: '/',
     // One route per built file: any other path stays a problem+json 404, not the app.
     wildcard: false,
+    cacheControl: false,
     index: ['index.html'],
     setHeaders(res, path) {
       res.setHeader(
