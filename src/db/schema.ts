@@ -349,6 +349,18 @@ export interface PlanningOverridesTable {
   created_at: string;
 }
 
+/** A retirement schedule of an equipment model; the newest per model applies (migration 0021). */
+export interface EquipmentRetirementsTable {
+  id: string;
+  tenant_id: string;
+  equipment_model: string;
+  phase_down_from: string | null;
+  retire_on: string;
+  reason: string;
+  created_by: string;
+  created_at: string;
+}
+
 export interface DemandHistoryTable {
   tenant_id: string;
   part_number: string;
@@ -743,6 +755,7 @@ export interface Database {
   work_order_consumption: WorkOrderConsumptionTable;
   demand_history: DemandHistoryTable;
   planning_overrides: PlanningOverridesTable;
+  equipment_retirements: EquipmentRetirementsTable;
   warehouse_confirmations: WarehouseConfirmationsTable;
   outbound_deliveries: OutboundDeliveriesTable;
   circuit_breakers: CircuitBreakersTable;

@@ -19,6 +19,7 @@ import * as buffers from './0017-buffers.js';
 import * as workOrderLifecycle from './0018-work-order-lifecycle.js';
 import * as demandHistory from './0019-demand-history.js';
 import * as planningOverrides from './0020-planning-overrides.js';
+import * as equipmentRetirements from './0021-equipment-retirements.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-work-order-lifecycle': workOrderLifecycle,
   '0019-demand-history': demandHistory,
   '0020-planning-overrides': planningOverrides,
+  '0021-equipment-retirements': equipmentRetirements,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -53,3 +53,5 @@ export {
   type Requisition,
 } from './fulfillment.schemas.js';
 export { registerFulfillmentRoutes } from './fulfillment.routes.js';
+export { getFulfillmentPolicy } from './policies.js';
+export { leadTimeHours, type LeadTimePolicy } from './lead-times.js';

@@ -1,6 +1,7 @@
 /**
  * Planning (issue 6): demand forecasting methods, demand classification, backtests and their
- * evaluation; safety stock, reorder points and service targets (M6.3).
+ * evaluation; safety stock, reorder points and service targets (M6.3); demand history,
+ * overrides and planning runs; lead times learned from receipts and repair cycles (M6.6).
  */
 export {
   FORECAST_METHODS,
@@ -133,7 +134,59 @@ export { registerPlanningRoutes } from './planning.routes.js';
 export { demandHistory, importDemandHistory, type DemandHistory } from './demand/demand.service.js';
 export { GRANULARITIES, periodOf, periodsBetween, type Granularity } from './demand/periods.js';
 export { forecastPart, forecastPicture, type PartForecast } from './demand/part-forecast.service.js';
-export { runPlanning, planningRunInputSchema, type PlanningRun } from './demand/planning-run.service.js';
+export {
+  runPlanning,
+  planningRunInputSchema,
+  type PlanningRun,
+  type PlanningRunAll,
+  type PlanningRunLine,
+} from './demand/planning-run.service.js';
+export {
+  forecastRunInputSchema,
+  runForecasts,
+  type ForecastRun,
+  type ForecastRunItem,
+} from './demand/forecast-run.service.js';
+// Equipment models being retired (M6.2).
+export {
+  inService,
+  modelShares,
+  retirementAdjustment,
+  thinnedMoments,
+  type ModelDemand,
+  type ModelShare,
+  type RetirementAdjustment,
+  type RetirementSchedule,
+} from './demand/retirement.js';
+export {
+  createRetirement,
+  listRetirements,
+  retirementInputSchema,
+  type EquipmentRetirement,
+} from './demand/retirements.service.js';
+// Learned lead times (M6.6).
+export {
+  LEARNING_RULES,
+  PARTY_KINDS,
+  chooseLearnedLeadTime,
+  learnLeadTimes,
+  type LeadTimeChoice,
+  type LeadTimeObservation,
+  type LearnedLeadTime,
+  type PartyKind,
+} from './lead-times/learning.js';
+export {
+  planningLeadTime,
+  type LeadTimeSource,
+  type PlanningLeadTime,
+  type PlanningLeadTimeInput,
+} from './lead-times/planning-lead-time.js';
+export {
+  LEARNING_WINDOW_DAYS,
+  leadTimeObservations,
+  learnedLeadTimes,
+  type LearnedLeadTimes,
+} from './lead-times/lead-times.service.js';
 export {
   createOverride,
   listOverrides,

@@ -9,7 +9,10 @@ import { demandHistory, importDemandHistory } from './demand/demand.service.js';
 import { forecastPart, forecastPicture } from './demand/part-forecast.service.js';
 import { GRANULARITIES } from './demand/periods.js';
 import { createOverride, listOverrides, overrideInputSchema } from './demand/overrides.service.js';
+import { forecastRunInputSchema, runForecasts } from './demand/forecast-run.service.js';
 import { planningRunInputSchema, runPlanning } from './demand/planning-run.service.js';
+import { createRetirement, listRetirements, retirementInputSchema } from './demand/retirements.service.js';
+import { learnedLeadTimes, leadTimeQuerySchema } from './lead-times/lead-times.service.js';
 
 const forecastQuerySchema = z.object({
   partNumber: z.string().max(80),
@@ -92,19 +95,49 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           .send(forecastPicture(await forecastPart(reader(deps.store, ctxOf(request)), request.query))),
     );
     r.post(
+      '/api/v1/planning/forecast-runs',
+      {
+        // It changes nothing: reading planning data is all it needs (a POST for the lists it takes).
+        config: { permission: 'planning:read' },
+        schema: {
+          tags,
+          summary: 'Forecast every part × location with demand history at once (or those named)',
+          description:
+            'Per pair: the method its demand class chose, the class, the forecast per period over the horizon (overrides and equipment retirements applied, the statistical figures beside), the stocking levels at the given lead time, and the reasons. Changes nothing. `sparehub forecast run` prints it.',
+          body: forecastRunInputSchema,
+        },
+      },
+      async (request) => runForecasts(reader(deps.store, ctxOf(request)), request.body),
+    );
+    r.post(
       '/api/v1/planning/runs',
       {
         config: { permission: 'planning:write' },
         schema: {
           tags,
           summary:
-            'Plan a stocking location: forecast each part, set its buffer from its stocking levels, raise what is short now',
+            'Plan a stocking location, or every one with demand: forecast each part, set its buffer from its stocking levels, raise what is short now',
           description:
-            'For every part with demand at the location (or those named): the forecast from its history, the stocking levels its service target needs, and a buffer of safety stock after the forecast demand over the lead time, refilled to the order-up-to level. Setting the buffer checks it at once: where on hand + on order − reserved − forecast demand is already below the reorder point, a transfer or purchase is raised through the outbox (`inventory.replenishment_raised`) with the reasons.',
+            'For every part with demand at the location (or those named): the forecast from its history, the stocking levels its service target needs, and a buffer of safety stock after the forecast demand over the lead time, refilled to the order-up-to level. Setting the buffer checks it at once: where on hand + on order − reserved − forecast demand is already below the reorder point, a transfer or purchase is raised through the outbox (`inventory.replenishment_raised`) with the reasons. Without `leadTime`, each part is planned with the lead time learned from its supplier’s receipts (or the repair vendor’s cycles), its spread raising the safety stock, else the configured one; each line says which. Without `locationCode`, every stocking location with demand is planned in the same unit of work and the answer is `{runs, raised, skipped}`.',
           body: planningRunInputSchema,
         },
       },
       (request, reply) => runCommand(deps, request, reply, 201, (w) => runPlanning(w, request.body)),
+    );
+    r.get(
+      '/api/v1/planning/lead-times',
+      {
+        config: { permission: 'planning:read' },
+        schema: {
+          tags,
+          summary:
+            'Lead times learned from actual receipts per supplier and repair cycles per repair vendor, with their spread',
+          description:
+            'Per party, and per party × part where the part has at least 5 observations: count, mean, standard deviation, p50 and p90 in days, with the reasons (how many, between which dates, outliers left out). A supplier’s lead time runs from a purchase replenishment being raised to the receipt that completed it; a repair vendor’s from a part arriving at the repair vendor location to its transfer back. Planning runs without a `leadTime` use these (docs/planning.md).',
+          querystring: leadTimeQuerySchema,
+        },
+      },
+      async (request) => learnedLeadTimes(reader(deps.store, ctxOf(request)), request.query),
     );
     r.post(
       '/api/v1/planning/overrides',
@@ -131,6 +164,34 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
         },
       },
       async (request) => ({ items: await listOverrides(reader(deps.store, ctxOf(request)), request.query) }),
+    );
+    r.post(
+      '/api/v1/planning/equipment-retirements',
+      {
+        config: { permission: 'planning:write' },
+        schema: {
+          tags,
+          summary: 'Schedule the retirement of an equipment model, with a reason (audited)',
+          description:
+            'From `phaseDownFrom` (optional) the model’s installed base shrinks linearly until `retireOn`, when it is out of service. A part’s forecast is scaled per period by the share of its recent work order consumption that came from models still in service then (consumption without a model is unaffected), and its stocking by the share over the lead time. The newest schedule of a model replaces earlier ones (to postpone a retirement, schedule it again).',
+          body: retirementInputSchema,
+        },
+      },
+      (request, reply) => runCommand(deps, request, reply, 201, (w) => createRetirement(w, request.body)),
+    );
+    r.get(
+      '/api/v1/planning/equipment-retirements',
+      {
+        config: { permission: 'planning:read' },
+        schema: {
+          tags,
+          summary: 'Retirement schedules of equipment models, newest first',
+          querystring: z.object({ equipmentModel: z.string().max(100).optional() }),
+        },
+      },
+      async (request) => ({
+        items: await listRetirements(reader(deps.store, ctxOf(request)), request.query),
+      }),
     );
     r.post(
       '/api/v1/planning/demand-history',

@@ -9,12 +9,19 @@ import { isoTimestamp } from '../../../platform/clock.js';
 import { chooseMethodByClass, type DemandClassification } from '../forecast/classification.js';
 import { forecastSeries } from '../forecast/methods.js';
 import { renderForecastSvg } from '../forecast/plot.js';
-import { leadTimeDemandFromHistory } from '../stocking/lead-time-demand.js';
+import {
+  demandMoments,
+  leadTimeDemand,
+  leadTimeDemandFromHistory,
+  type LeadTimeDemand,
+} from '../stocking/lead-time-demand.js';
 import { stockingLevels, type StockingLevels } from '../stocking/reorder.js';
 import { DEFAULT_SLA_POLICY, resolveServiceTarget, type ResolvedTarget } from '../stocking/targets.js';
 import { demandHistory, type DemandHistory } from './demand.service.js';
 import { overridesInForce, type PlanningOverride } from './overrides.service.js';
 import { periodStart, shiftPeriod, type Granularity } from './periods.js';
+import { retirementAdjustment, thinnedMoments, type RetirementAdjustment } from './retirement.js';
+import { demandByModel, retirementsInForce, SHARE_WINDOW_DAYS } from './retirements.service.js';
 
 export interface PartForecastQuery {
   partNumber: string;
@@ -23,6 +30,8 @@ export interface PartForecastQuery {
   horizon: number;
   /** Replenishment lead time, in periods of the granularity. */
   leadTime: number;
+  /** Its variance in periods² (learned lead times, M6.6); absent: a fixed lead time. */
+  leadTimeVariance?: number | undefined;
 }
 
 export interface PartForecast {
@@ -130,11 +139,28 @@ async function statisticalForecast(
     forecast.values = out;
     choice.reasons.push(reason);
   }
+  // Equipment models being retired take their share of the part's demand with them (M6.2).
+  const retirement = history.to
+    ? await retirementFor(r, [query.partNumber, ...history.predecessors], history.to, query)
+    : null;
+  let kept = 1;
+  if (retirement) {
+    forecast.values = forecast.values.map((v, k) => v * (retirement.factors[k] ?? 1));
+    choice.reasons.push(...retirement.reasons);
+    // Stock protects the lead time ahead: the share in service over its periods, on average.
+    const over = retirement.factors.slice(0, Math.max(1, Math.ceil(query.leadTime)));
+    kept = over.reduce((s, v) => s + v, 0) / over.length;
+  }
+  const ltOptions = { leadTime: query.leadTime, leadTimeVariance: query.leadTimeVariance };
+  const demand =
+    kept < 1
+      ? thinnedLeadTimeDemand(history.series, kept, ltOptions)
+      : leadTimeDemandFromHistory(history.series, ltOptions);
   const stocking = stockingLevels({
-    demand: leadTimeDemandFromHistory(history.series, { leadTime: query.leadTime }),
+    demand,
     target: target.target,
     // One lead time's demand at the forecast rate, at least one unit, as the order quantity.
-    orderQuantity: Math.max(1, Math.ceil(forecast.level * query.leadTime)),
+    orderQuantity: Math.max(1, Math.ceil(forecast.level * kept * query.leadTime)),
   });
   return {
     history,
@@ -143,8 +169,43 @@ async function statisticalForecast(
     forecast: forecast.values,
     target,
     stocking,
-    reasons: [...choice.reasons, ...target.reasons, ...stocking.reasons],
+    reasons: [...choice.reasons, ...target.reasons, ...demand.reasons, ...stocking.reasons],
   };
+}
+
+/** The retirement schedules that touch this part's recent demand, per forecast period; null when none do. */
+async function retirementFor(
+  r: Reader,
+  partNumbers: string[],
+  lastPeriod: string,
+  query: PartForecastQuery,
+): Promise<RetirementAdjustment | null> {
+  const schedules = await retirementsInForce(r);
+  if (schedules.size === 0) return null;
+  const from = new Date(r.ctx.clock.now().getTime() - SHARE_WINDOW_DAYS * 86_400_000).toISOString();
+  const demand = await demandByModel(r, partNumbers, from);
+  const periods = Math.max(query.horizon, Math.ceil(query.leadTime));
+  const adjustment = retirementAdjustment({
+    periodStarts: Array.from({ length: periods }, (_, k) =>
+      periodStart(shiftPeriod(lastPeriod, k + 1, query.granularity), query.granularity),
+    ),
+    demand,
+    schedules: [...schedules.values()],
+    source: `work order consumption since ${from.slice(0, 10)}`,
+  });
+  return adjustment.retiring.length > 0 ? adjustment : null;
+}
+
+/** Lead-time demand of the history's demand thinned to the share still in service (retirement.ts). */
+function thinnedLeadTimeDemand(
+  series: number[],
+  kept: number,
+  options: { leadTime: number; leadTimeVariance?: number | undefined },
+): LeadTimeDemand {
+  const m = demandMoments(series);
+  const t = thinnedMoments(m, kept);
+  const d = leadTimeDemand({ ...options, mean: t.mean, variance: t.variance });
+  return { ...d, reasons: [...m.reasons, t.reason, ...d.reasons] };
 }
 
 /** The history and its forecast as an SVG picture, for a person to look at. */

@@ -1,25 +1,53 @@
 /**
- * A planning run for one stocking location (M6.5): every part with demand there is forecast
- * from its history, its stocking levels are set for its service target, and those become the
- * location's buffers (safety stock kept after the demand expected over the lead time, refilled
- * up to the order-up-to level). Setting a buffer checks it at once, so where the projection —
- * on hand + on order − reserved − forecast demand over the lead time — is already below the
- * reorder point, a transfer or purchase requisition goes out through the outbox in the same
- * unit of work, with the buffer's reasons and the run's.
+ * A planning run for one stocking location, or every one with demand (M6.5): every part with
+ * demand there is forecast from its history, its stocking levels are set for its service
+ * target, and those become the location's buffers (safety stock kept after the demand expected
+ * over the lead time, refilled up to the order-up-to level). Setting a buffer checks it at
+ * once, so where the projection — on hand + on order − reserved − forecast demand over the
+ * lead time — is already below the reorder point, a transfer or purchase requisition goes out
+ * through the outbox in the same unit of work, with the buffer's reasons and the run's.
+ *
+ * The lead time is the run's, or per part the one learned from the supplier's receipts or the
+ * repair vendor's cycles (with its spread as lead-time variance, M6.6), or the configured one.
  */
 import { z } from 'zod';
 import type { Work } from '../../../kernel/index.js';
-import { putBuffer } from '../../inventory/index.js';
+import { getFulfillmentPolicy, leadTimeHours, type LeadTimePolicy } from '../../fulfillment/index.js';
+import { putBuffer, requireLocation, type LocationType } from '../../inventory/index.js';
+import { LEARNING_WINDOW_DAYS, leadTimeObservations } from '../lead-times/lead-times.service.js';
+import { chooseLearnedLeadTime, learnLeadTimes, type LearnedLeadTime } from '../lead-times/learning.js';
+import { planningLeadTime, type LeadTimeSource } from '../lead-times/planning-lead-time.js';
 import { forecastPart } from './part-forecast.service.js';
 import { GRANULARITIES, type Granularity } from './periods.js';
 
-const DAYS_PER_PERIOD: Record<Granularity, number> = { month: 365.25 / 12, week: 7 };
+export const DAYS_PER_PERIOD: Record<Granularity, number> = { month: 365.25 / 12, week: 7 };
+
+/** Where stock is planned: not at a repair vendor or a customer's site. */
+const STOCKING_TYPES: LocationType[] = [
+  'central_dc',
+  'regional_warehouse',
+  'forward_stocking_location',
+  'technician_van',
+];
 
 export const planningRunInputSchema = z
   .object({
-    locationCode: z.string().trim().min(1).max(60),
+    locationCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('absent: every stocking location with demand, one result per location'),
     granularity: z.enum(GRANULARITIES).default('month'),
-    leadTime: z.number().positive().max(104).describe('replenishment lead time, in periods'),
+    leadTime: z
+      .number()
+      .positive()
+      .max(104)
+      .optional()
+      .describe(
+        'replenishment lead time, in periods, taken as fixed; absent: per part, the lead time learned from the supplier’s receipts (purchase) or the repair vendor’s cycles (transfer from one), with its spread, else the configured one',
+      ),
     source: z.enum(['transfer', 'purchase']),
     sourceLocationCode: z.string().trim().min(1).max(60).nullable().default(null),
     supplier: z.string().trim().min(1).max(100).nullable().default(null),
@@ -31,6 +59,7 @@ export const planningRunInputSchema = z
       .describe('absent: every part with demand at the location'),
   })
   .strict();
+type PlanningRunInput = z.infer<typeof planningRunInputSchema>;
 
 export interface PlanningRunLine {
   partNumber: string;
@@ -38,6 +67,8 @@ export interface PlanningRunLine {
   reorderPoint: number | null;
   orderUpTo: number | null;
   safetyStock: number | null;
+  /** The lead time planned with, and where it came from. */
+  leadTime: { periods: number; variance: number; days: number; sdDays: number; source: LeadTimeSource };
   /** The replenishment raised at once, if the projection is below the reorder point now. */
   replenishment: { id: string; quantity: number } | null;
   reasons: string[];
@@ -46,25 +77,112 @@ export interface PlanningRunLine {
 export interface PlanningRun {
   locationCode: string;
   granularity: Granularity;
-  leadTime: number;
+  /** The run's lead time; null: each line's own (learned or configured). */
+  leadTime: number | null;
   lines: PlanningRunLine[];
   raised: number;
 }
 
-export async function runPlanning(w: Work, raw: unknown): Promise<PlanningRun> {
+/** A run over every stocking location with demand. */
+export interface PlanningRunAll {
+  granularity: Granularity;
+  leadTime: number | null;
+  runs: PlanningRun[];
+  raised: number;
+  /** Locations with demand that were not planned, and why. */
+  skipped: Array<{ locationCode: string; reason: string }>;
+}
+
+/** What every location of a run shares: the lead-time policy and what was learned. */
+interface RunContext {
+  policy: LeadTimePolicy;
+  learned: LearnedLeadTime[];
+  source: { code: string; type: LocationType; region: string } | null;
+}
+
+export async function runPlanning(w: Work, raw: unknown): Promise<PlanningRun | PlanningRunAll> {
   const input = planningRunInputSchema.parse(raw);
+  const context = await runContext(w, input);
+  if (input.locationCode !== undefined) return planLocation(w, input, input.locationCode, context);
+  const locations = await locationsWithDemand(w, input.partNumbers);
+  const runs: PlanningRun[] = [];
+  const skipped: PlanningRunAll['skipped'] = [];
+  for (const code of locations) {
+    if (code === input.sourceLocationCode) {
+      skipped.push({ locationCode: code, reason: 'the source of the transfers: it cannot replenish itself' });
+      continue;
+    }
+    runs.push(await planLocation(w, input, code, context));
+  }
+  return {
+    granularity: input.granularity,
+    leadTime: input.leadTime ?? null,
+    runs,
+    raised: runs.reduce((n, r) => n + r.raised, 0),
+    skipped,
+  };
+}
+
+async function runContext(w: Work, input: PlanningRunInput): Promise<RunContext> {
+  const r = { db: w.trx, ctx: w.ctx };
+  const source = input.sourceLocationCode
+    ? await requireLocation(w.trx, w.ctx.tenantId, input.sourceLocationCode)
+    : null;
+  if (input.leadTime !== undefined)
+    return {
+      policy: (await getFulfillmentPolicy(r, 'lead-times')).body,
+      learned: [],
+      source: source && { code: source.code, type: source.type as LocationType, region: source.region },
+    };
+  const from = new Date(w.ctx.clock.now().getTime() - LEARNING_WINDOW_DAYS * 86_400_000).toISOString();
+  const partyKind =
+    input.source === 'purchase' ? 'supplier' : source?.type === 'repair_vendor' ? 'repair_vendor' : null;
+  const partyCode = input.source === 'purchase' ? input.supplier : (source?.code ?? null);
+  // Only the party this run buys from or transfers from is learned about.
+  const learned =
+    partyKind && partyCode
+      ? learnLeadTimes(await leadTimeObservations(r, { partyKind, partyCode, from }))
+      : [];
+  return {
+    policy: (await getFulfillmentPolicy(r, 'lead-times')).body,
+    learned,
+    source: source && { code: source.code, type: source.type as LocationType, region: source.region },
+  };
+}
+
+async function planLocation(
+  w: Work,
+  input: PlanningRunInput,
+  locationCode: string,
+  context: RunContext,
+): Promise<PlanningRun> {
   const r = { db: w.trx, ctx: w.ctx, dialect: w.dialect };
-  const parts = input.partNumbers ?? (await partsWithDemand(w, input.locationCode));
+  const location = await requireLocation(w.trx, w.ctx.tenantId, locationCode);
+  const parts =
+    input.locationCode !== undefined && input.partNumbers
+      ? input.partNumbers
+      : (await partsWithDemand(w, locationCode)).filter(
+          (p) => !input.partNumbers || input.partNumbers.includes(p),
+        );
   const lines: PlanningRunLine[] = [];
   const days = DAYS_PER_PERIOD[input.granularity];
   for (const partNumber of parts) {
+    const lt = leadTimeFor(input, context, partNumber, location.region);
     const f = await forecastPart(r, {
       partNumber,
-      locationCode: input.locationCode,
+      locationCode,
       granularity: input.granularity,
-      horizon: Math.max(1, Math.ceil(input.leadTime)),
-      leadTime: input.leadTime,
+      horizon: Math.max(1, Math.ceil(lt.periods)),
+      leadTime: lt.periods,
+      leadTimeVariance: lt.variance,
     });
+    const leadTime = {
+      periods: lt.periods,
+      variance: lt.variance,
+      days: lt.days,
+      sdDays: lt.sdDays,
+      source: lt.source,
+    };
     if (!f.stocking) {
       lines.push({
         partNumber,
@@ -72,8 +190,9 @@ export async function runPlanning(w: Work, raw: unknown): Promise<PlanningRun> {
         reorderPoint: null,
         orderUpTo: null,
         safetyStock: null,
+        leadTime,
         replenishment: null,
-        reasons: f.reasons,
+        reasons: [...lt.reasons, ...f.reasons],
       });
       continue;
     }
@@ -81,13 +200,13 @@ export async function runPlanning(w: Work, raw: unknown): Promise<PlanningRun> {
     // The buffer triggers when available − demand over the cycle < buffer, i.e. below s.
     const { buffer, check } = await putBuffer(w, {
       partNumber,
-      locationCode: input.locationCode,
+      locationCode,
       // Whole units, rounded up: a stocking level is a count of parts to hold.
-      buffer: Math.max(0, Math.ceil(f.stocking.reorderPoint - perPeriod * input.leadTime - 1e-9)),
+      buffer: Math.max(0, Math.ceil(f.stocking.reorderPoint - perPeriod * lt.periods - 1e-9)),
       // Buffers hold milli-units: a day's demand rounded up to a thousandth.
       demandPerDay: Math.ceil((perPeriod / days) * 1000 - 1e-9) / 1000,
       demandWindowDays: null,
-      cycleHours: input.leadTime * days * 24,
+      cycleHours: lt.periods * days * 24,
       source: input.source,
       sourceLocationCode: input.sourceLocationCode,
       supplier: input.supplier,
@@ -100,35 +219,76 @@ export async function runPlanning(w: Work, raw: unknown): Promise<PlanningRun> {
       reorderPoint: f.stocking.reorderPoint,
       orderUpTo: f.stocking.orderUpTo,
       safetyStock: f.stocking.safetyStock,
+      leadTime,
       replenishment: check?.replenishment
         ? { id: check.replenishment.id, quantity: check.replenishment.quantity }
         : null,
       reasons: [
+        ...lt.reasons,
         ...f.reasons,
-        `buffer at ${input.locationCode}: keep ${buffer.buffer} after ${perPeriod} per ${input.granularity} over ${input.leadTime} ${input.granularity}(s), refill to ${f.stocking.orderUpTo}`,
+        `buffer at ${locationCode}: keep ${buffer.buffer} after ${perPeriod} per ${input.granularity} over ${Number(lt.periods.toPrecision(4))} ${input.granularity}(s), refill to ${f.stocking.orderUpTo}`,
         ...(check?.decision.reasons ?? []),
       ],
     });
   }
-  const run = {
-    locationCode: input.locationCode,
+  const run: PlanningRun = {
+    locationCode,
     granularity: input.granularity,
-    leadTime: input.leadTime,
+    leadTime: input.leadTime ?? null,
     lines,
     raised: lines.filter((l) => l.replenishment).length,
   };
+  const sources = [...new Set(lines.map((l) => l.leadTime.source))].sort();
   w.audit({
     action: 'planning.run',
     entityType: 'location',
-    entityId: input.locationCode,
+    entityId: locationCode,
     after: {
       parts: lines.length,
       raised: run.raised,
-      leadTime: input.leadTime,
+      leadTime: input.leadTime ?? null,
+      leadTimeSources: sources,
       granularity: input.granularity,
     },
   });
   return run;
+}
+
+/** A part's lead time: the run's, else learned from its party, else configured (planning-lead-time.ts). */
+function leadTimeFor(input: PlanningRunInput, context: RunContext, partNumber: string, region: string) {
+  const { policy, source } = context;
+  let learned = null;
+  let configured: { hours: number; label: string } | null = null;
+  if (input.source === 'purchase') {
+    if (input.supplier)
+      learned = chooseLearnedLeadTime(context.learned, 'supplier', input.supplier, partNumber);
+    const byPart = policy.purchaseByPart.filter((p) => p.partNumber === partNumber);
+    const own =
+      byPart.find((p) => input.supplier !== null && p.supplier === input.supplier) ??
+      byPart.find((p) => p.supplier === undefined);
+    configured = own
+      ? {
+          hours: own.hours,
+          label: `the lead-time policy's purchase time for ${partNumber}${own.supplier ? ` from ${own.supplier}` : ''}`,
+        }
+      : { hours: policy.purchase, label: "the lead-time policy's default purchase time" };
+  } else if (source) {
+    if (source.type === 'repair_vendor')
+      learned = chooseLearnedLeadTime(context.learned, 'repair_vendor', source.code, partNumber);
+    const hours = leadTimeHours(policy, source, region);
+    if (hours !== null)
+      configured = {
+        hours,
+        label: `the lead-time lane from ${source.code} (${source.type}) to region ${region}`,
+      };
+  }
+  return planningLeadTime({
+    given: input.leadTime,
+    daysPerPeriod: DAYS_PER_PERIOD[input.granularity],
+    period: input.granularity,
+    learned,
+    configured,
+  });
 }
 
 /** Parts issued at the location, or with imported history there. */
@@ -152,4 +312,34 @@ async function partsWithDemand(w: Work, locationCode: string): Promise<string[]>
     .where('location_code', '=', locationCode)
     .execute();
   return [...new Set([...issued.map((r) => r.part_number), ...imported.map((r) => r.part_number)])].sort();
+}
+
+/** Stocking locations where something was issued or history was imported (of these parts, if named). */
+export async function locationsWithDemand(
+  w: Pick<Work, 'trx' | 'ctx'>,
+  partNumbers?: readonly string[],
+): Promise<string[]> {
+  const tenantId = w.ctx.tenantId;
+  let issued = w.trx
+    .selectFrom('stock_movements as m')
+    .innerJoin('locations as l', 'l.id', 'm.location_id')
+    .innerJoin('parts as p', 'p.id', 'm.part_id')
+    .select('l.code')
+    .distinct()
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.type', '=', 'issue')
+    .where('l.type', 'in', STOCKING_TYPES);
+  if (partNumbers) issued = issued.where('p.part_number', 'in', [...partNumbers]);
+  let imported = w.trx
+    .selectFrom('demand_history as d')
+    .innerJoin('locations as l', (j) =>
+      j.onRef('l.code', '=', 'd.location_code').onRef('l.tenant_id', '=', 'd.tenant_id'),
+    )
+    .select('l.code')
+    .distinct()
+    .where('d.tenant_id', '=', tenantId)
+    .where('l.type', 'in', STOCKING_TYPES);
+  if (partNumbers) imported = imported.where('d.part_number', 'in', [...partNumbers]);
+  const codes = [...(await issued.execute()), ...(await imported.execute())].map((r) => r.code);
+  return [...new Set(codes)].sort();
 }
