@@ -180,7 +180,7 @@ export async function seedActivity(
     code: 'fsm-work-order',
     description: 'FSM work order → work_order.receive',
     expression:
-      '{"command": "work_order.receive", "input": {"externalRef": number, "technicianVan": van, "jobRegion": region, "priority": priority, "dueAt": due, "createdAt": created, "lines": [items.{"lineId": $string(line), "partNumber": part, "quantity": qty}]}}',
+      '{"command": "work_order.receive", "input": {"externalRef": number, "technicianVan": van, "jobRegion": region, "priority": priority, "dueAt": dueAt, "createdAt": created, "lines": [items.{"lineId": $string(line), "partNumber": part, "quantity": qty}]}}',
   })) as { version: number };
   await call('POST', '/api/v1/integration/flows', {
     code: 'fsm-work-orders',
@@ -220,7 +220,7 @@ export async function seedActivity(
         van,
         region: van.startsWith('VAN-N') ? 'NORTH' : 'SOUTH',
         priority: 40,
-        due: new Date(now + 2 * DAY_MS).toISOString(),
+        dueAt: new Date(now + 2 * DAY_MS).toISOString(),
         created: new Date(now - 1500 - k * 700).toISOString(),
         items: [{ line: 1, part: pick(fastMovers).partNumber, qty: 1 }],
       }),
@@ -243,7 +243,8 @@ export async function seedActivity(
       van: 'VAN-N1-01',
       region: 'NORTH',
       priority: 90,
-      due: new Date(now + DAY_MS).toISOString(),
+      // Due within hours: the error log ranks the blocked job first.
+      dueAt: new Date(now + 6 * 3_600_000).toISOString(),
       created: new Date(now - 900).toISOString(),
       items: [{ line: 1, part: 'ACME-4471-X', qty: 1 }],
     }),

@@ -178,6 +178,21 @@ describeEachStore('integration inbox', (hub) => {
     const unknown = await send(t, s.flow, JSON.stringify({ material, text: 'Gasket', unit: 'EA' }), 'k2');
     expect(unknown.body.outcome).toMatchObject({ status: 'dead', error: { code: 'COMMAND_UNKNOWN' } });
     expect((await t.api('GET', `/api/v1/parts/${material}`)).status).toBe(404);
+    // What arrived stays readable as it arrived, whole or cut short, beside what became of it.
+    const raw = JSON.stringify({ material, text: 'Gasket', unit: 'EA' });
+    expect((await t.api('GET', `/api/v1/integration/messages/${unknown.body.messageId}/body`)).body).toEqual({
+      id: unknown.body.messageId,
+      contentType: 'application/json',
+      length: raw.length,
+      truncated: false,
+      body: raw,
+    });
+    expect(
+      (await t.api('GET', `/api/v1/integration/messages/${unknown.body.messageId}/body?maxChars=5`)).body,
+    ).toMatchObject({ length: raw.length, truncated: true, body: raw.slice(0, 5) });
+    expect((await t.api('GET', '/api/v1/integration/messages/inb_nope/body')).body.code).toBe(
+      'INBOUND_MESSAGE_NOT_FOUND',
+    );
     const dead = await t.api('GET', `/api/v1/integration/messages?flow=${s.flow}&status=dead`);
     expect(dead.body.items).toHaveLength(2);
     const events = await t.api('GET', '/api/v1/events?type=integration.message_dead_lettered');

@@ -418,6 +418,29 @@ export async function getInboxMessage(r: Reader, id: string): Promise<InboxMessa
   return toInboxMessage(row);
 }
 
+/** A message's raw body as it arrived, cut at `maxChars` characters (snapshots run to tens of megabytes). */
+export async function getInboxMessageBody(
+  r: Reader,
+  id: string,
+  maxChars: number,
+): Promise<{ id: string; contentType: string; length: number; truncated: boolean; body: string }> {
+  const row = await r.db
+    .selectFrom('inbox_messages')
+    .select((eb) => [
+      'id',
+      'content_type',
+      // Cut in the store, so a large body is never read whole into the hub.
+      eb.fn<string>('substr', ['body', eb.lit(1), eb.val(maxChars)]).as('head'),
+      eb.fn<number | string>('length', ['body']).as('length'),
+    ])
+    .where('tenant_id', '=', r.ctx.tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw messageNotFound(id);
+  const length = Number(row.length);
+  return { id: row.id, contentType: row.content_type, length, truncated: length > maxChars, body: row.head };
+}
+
 export async function listInbox(
   r: Reader,
   query: { flowCode?: string | undefined; status?: InboxStatus | undefined; limit: number },

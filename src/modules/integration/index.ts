@@ -33,6 +33,7 @@ export {
   discardInbound,
   listInbox,
   getInboxMessage,
+  getInboxMessageBody,
   pendingInbound,
   effectiveState,
   type ProcessOutcome,

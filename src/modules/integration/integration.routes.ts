@@ -16,6 +16,7 @@ import {
   applyInboundNow,
   discardInbound,
   getInboxMessage,
+  getInboxMessageBody,
   listInbox,
   retryInbound,
 } from './inbox.service.js';
@@ -328,6 +329,28 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => getInboxMessage(read(request), request.params.id),
+  );
+  r.get(
+    '/api/v1/integration/messages/:id/body',
+    {
+      config: { permission: 'integration:read' },
+      schema: {
+        tags,
+        summary: 'A message’s raw body as it arrived, up to maxChars characters',
+        params: z.object({ id: z.string() }),
+        querystring: z.object({ maxChars: z.coerce.number().int().min(1).max(4_194_304).default(262_144) }),
+        response: {
+          200: z.object({
+            id: z.string(),
+            contentType: z.string(),
+            length: z.number().describe('characters in the whole body'),
+            truncated: z.boolean(),
+            body: z.string(),
+          }),
+        },
+      },
+    },
+    async (request) => getInboxMessageBody(read(request), request.params.id, request.query.maxChars),
   );
   r.post(
     '/api/v1/integration/messages/:id/retry',
