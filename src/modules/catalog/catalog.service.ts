@@ -14,7 +14,8 @@ import {
 
 type PartRow = Database['parts'];
 
-function toPart(row: {
+/** A `parts` row as the Part the rest of the hub reads (for modules that join it in one query). */
+export function partFromRow(row: {
   id: string;
   part_number: string;
   description: string;
@@ -73,7 +74,7 @@ export async function createParts(w: Work, inputs: CreatePartInput[]): Promise<P
     }
     throw error;
   }
-  const parts = rows.map(toPart);
+  const parts = rows.map(partFromRow);
   for (const part of parts) {
     w.audit({ action: 'part.created', entityType: 'part', entityId: part.id, after: part });
     w.emit({ type: 'catalog.part_created', key: `part:${part.partNumber}`, payload: part });
@@ -82,6 +83,10 @@ export async function createParts(w: Work, inputs: CreatePartInput[]): Promise<P
 }
 
 /** Looks a part up by its number inside a transaction or a read; throws PART_NOT_FOUND. */
+export function partNotFound(partNumber: string): AppError {
+  return new AppError('PART_NOT_FOUND', `No part '${partNumber}'`, { partNumber });
+}
+
 export async function requirePart(
   db: Kysely<Database> | Trx,
   tenantId: string,
@@ -93,8 +98,8 @@ export async function requirePart(
     .where('tenant_id', '=', tenantId)
     .where('part_number', '=', partNumber)
     .executeTakeFirst();
-  if (!row) throw new AppError('PART_NOT_FOUND', `No part '${partNumber}'`, { partNumber });
-  return toPart(row);
+  if (!row) throw partNotFound(partNumber);
+  return partFromRow(row);
 }
 
 export async function getPart(r: Reader, partNumber: string): Promise<Part> {
@@ -116,7 +121,7 @@ export async function partsByIds(
       .where('tenant_id', '=', tenantId)
       .where('id', 'in', chunk)
       .execute();
-    for (const row of rows) out.set(row.id, toPart(row));
+    for (const row of rows) out.set(row.id, partFromRow(row));
   }
   return out;
 }
@@ -147,7 +152,7 @@ export async function partsByNumbers(
           : eb('part_number', 'in', chunk),
       )
       .execute();
-    for (const row of rows) out.set(row.part_number, toPart(row));
+    for (const row of rows) out.set(row.part_number, partFromRow(row));
   }
   return out;
 }
@@ -163,7 +168,7 @@ export async function listParts(
   }
   if (query.after) qb = qb.where('part_number', '>', query.after);
   const rows = await qb.orderBy('part_number').limit(query.limit).execute();
-  return rows.map(toPart);
+  return rows.map(partFromRow);
 }
 
 export async function countParts(r: Reader): Promise<number> {

@@ -2,6 +2,8 @@ export {
   createPart,
   createParts,
   requirePart,
+  partFromRow,
+  partNotFound,
   getPart,
   partsByIds,
   partsByNumbers,

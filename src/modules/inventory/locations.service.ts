@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, Trx } from '../../db/index.js';
 import { isUniqueViolation, type Reader, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
+import { partFromRow, partNotFound, type Part } from '../catalog/index.js';
 import {
   createLocationSchema,
   type CreateLocationInput,
@@ -10,7 +11,7 @@ import {
   type LocationType,
 } from './inventory.schemas.js';
 
-interface LocationRow {
+export interface LocationRow {
   id: string;
   code: string;
   name: string;
@@ -32,6 +33,10 @@ function toLocation(row: LocationRow, parentCode: string | null): Location {
   };
 }
 
+export function locationNotFound(code: string): AppError {
+  return new AppError('LOCATION_NOT_FOUND', `No location '${code}'`, { locationCode: code });
+}
+
 export async function requireLocation(
   db: Kysely<Database> | Trx,
   tenantId: string,
@@ -43,7 +48,7 @@ export async function requireLocation(
     .where('tenant_id', '=', tenantId)
     .where('code', '=', code)
     .executeTakeFirst();
-  if (!row) throw new AppError('LOCATION_NOT_FOUND', `No location '${code}'`, { locationCode: code });
+  if (!row) throw locationNotFound(code);
   return row;
 }
 
@@ -144,4 +149,55 @@ export async function locationCodesByIds(
     for (const row of rows) out.set(row.id, row.code);
   }
   return out;
+}
+
+/**
+ * The part and the location a stock command names, in one query: each statement is a round
+ * trip on PostgreSQL, and the reservation path counts them (decision 0023). The same errors
+ * as asking for each alone, the part's first.
+ */
+export async function requirePartAndLocation(
+  db: Kysely<Database> | Trx,
+  tenantId: string,
+  partNumber: string,
+  code: string,
+): Promise<{ part: Part; location: LocationRow }> {
+  const { rows } = await sql<{
+    p_id: string | null;
+    part_number: string;
+    description: string;
+    base_uom: string;
+    whole_units: number;
+    tracking: string;
+    p_created_at: string;
+    p_updated_at: string;
+    l_id: string | null;
+    code: string;
+    name: string;
+    type: string;
+    parent_id: string | null;
+    region: string;
+    l_created_at: string;
+  }>`
+    select p.id as p_id, p.part_number, p.description, p.base_uom, p.whole_units, p.tracking,
+           p.created_at as p_created_at, p.updated_at as p_updated_at,
+           l.id as l_id, l.code, l.name, l.type, l.parent_id, l.region, l.created_at as l_created_at
+      from (select 1 as one) as asked
+      left join parts p on p.tenant_id = ${tenantId} and p.part_number = ${partNumber}
+      left join locations l on l.tenant_id = ${tenantId} and l.code = ${code}`.execute(db);
+  const row = rows[0];
+  if (!row?.p_id) throw partNotFound(partNumber);
+  if (!row.l_id) throw locationNotFound(code);
+  return {
+    part: partFromRow({ ...row, id: row.p_id, created_at: row.p_created_at, updated_at: row.p_updated_at }),
+    location: {
+      id: row.l_id,
+      code: row.code,
+      name: row.name,
+      type: row.type,
+      parent_id: row.parent_id,
+      region: row.region,
+      created_at: row.l_created_at,
+    },
+  };
 }

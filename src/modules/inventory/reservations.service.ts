@@ -5,7 +5,7 @@ import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { fromMilli } from '../../platform/quantity.js';
-import { requirePart, type Part } from '../catalog/index.js';
+import type { Part } from '../catalog/index.js';
 import { decideReservation, type Claim } from './allocation.js';
 import { checkBufferKeys } from './buffers.service.js';
 import type {
@@ -15,7 +15,7 @@ import type {
   ReservationState,
 } from './inventory.schemas.js';
 import { quantityToMilli } from './movement-plan.js';
-import { requireLocation } from './locations.service.js';
+import { requireLocation, requirePartAndLocation } from './locations.service.js';
 import { reservationPolicy } from './policies.js';
 import {
   addReserved,
@@ -80,8 +80,12 @@ export interface ReservationOutcome {
  */
 export async function createReservation(w: Work, input: CreateReservationInput): Promise<ReservationOutcome> {
   const tenantId = w.ctx.tenantId;
-  const part = await requirePart(w.trx, tenantId, input.partNumber);
-  const location = await requireLocation(w.trx, tenantId, input.locationCode);
+  const { part, location } = await requirePartAndLocation(
+    w.trx,
+    tenantId,
+    input.partNumber,
+    input.locationCode,
+  );
   const quantityMilli = quantityToMilli(part, input.quantity);
   const key: BalanceKey = { tenantId, partId: part.id, locationId: location.id, status: 'available' };
   const now = isoTimestamp(w.ctx.clock);
