@@ -1,6 +1,6 @@
 import { readIdocXml } from '../../connectors/formats/idoc/index.js';
 import { readCsvMessages } from '../../connectors/formats/tabular/index.js';
-import { parseX12, readX12Stream, toCanonical } from '../../connectors/formats/x12/index.js';
+import { parseX12, readX12Canonical, toCanonical } from '../../connectors/formats/x12/index.js';
 import type { Flow } from './integration.schemas.js';
 
 /** One document a mapping runs over, with where it came from in the raw message. */
@@ -121,19 +121,6 @@ function* slices(text: string, size = 256 * 1024): Generator<string> {
   for (let at = 0; at < text.length; at += size) yield text.slice(at, at + size);
 }
 
-/** Splits a canonical message's lines into messages of at most `size` lines each. */
-function* splitLines(
-  message: { lines: unknown[] },
-  size: number,
-): Generator<{ message: unknown; part: number }> {
-  if (message.lines.length <= size) {
-    yield { message, part: 0 };
-    return;
-  }
-  for (let at = 0, part = 0; at < message.lines.length; at += size, part++)
-    yield { message: { ...message, lines: message.lines.slice(at, at + size) }, part };
-}
-
 /**
  * Reads a large message (an inventory snapshot) piece by piece, in bounded memory: CSV in
  * chunks of `chunkLines` rows, X12 set by set with long sets split into `chunkLines` lines.
@@ -141,10 +128,11 @@ function* splitLines(
  * consumer can resume after the last piece it applied. A refusal means the whole message is
  * unusable (a broken envelope, an unreadable file); it may come after pieces, so a consumer
  * that must not apply a broken message reads it through once before applying anything.
+ * `body` is the text, or its slices in order (read from the store a slice at a time).
  */
 export async function* decodePieces(
   flow: Flow,
-  body: string,
+  body: string | AsyncIterable<string>,
   documentId: string,
   chunkLines: number,
 ): AsyncGenerator<DecodedPiece, void, undefined> {
@@ -197,8 +185,10 @@ export async function* decodePieces(
     }
     case 'x12': {
       let interchanges = 0;
-      for await (const event of readX12Stream(slices(body), {
+      // Sets are mapped as their segments arrive: an 846 of a whole warehouse is never held.
+      for await (const event of readX12Canonical(typeof body === 'string' ? slices(body) : body, {
         strictEnvelope: flow.options.strictEnvelope,
+        maxLines: chunkLines,
       })) {
         if (event.kind === 'issue') {
           if (event.issue.severity === 'error') {
@@ -220,23 +210,21 @@ export async function* decodePieces(
             };
             return;
           }
-        } else {
-          const { set, interchange, group } = event;
-          const mapped = toCanonical(set);
-          const failure = mapped.issues.find((i) => i.severity === 'error');
+        } else if (event.kind === 'set') {
+          const failure = event.issues.find((i) => i.severity === 'error');
           if (failure) {
             yield { kind: 'refusal', code: failure.code, message: failure.message };
             return;
           }
+        } else {
+          const { interchange, group, set, part } = event;
           const ref = `ISA ${interchange.controlNumber} GS ${group.controlNumber} ST ${set.controlNumber}`;
-          for (const message of mapped.messages)
-            for (const piece of splitLines(message as { lines: unknown[] }, chunkLines))
-              yield {
-                kind: 'chunk',
-                ref: piece.part === 0 ? ref : `${ref} part ${piece.part + 1}`,
-                message: piece.message,
-                rejects: [],
-              };
+          yield {
+            kind: 'chunk',
+            ref: part === 0 ? ref : `${ref} part ${part + 1}`,
+            message: event.message,
+            rejects: [],
+          };
         }
       }
       if (interchanges === 0)
@@ -245,7 +233,10 @@ export async function* decodePieces(
     }
     case 'json':
     case 'idoc': {
-      const whole = await decodeInbound(flow, body, documentId);
+      let text = '';
+      if (typeof body === 'string') text = body;
+      else for await (const slice of body) text += slice;
+      const whole = await decodeInbound(flow, text, documentId);
       if (whole.refusal) {
         yield { kind: 'refusal', ...whole.refusal };
         return;

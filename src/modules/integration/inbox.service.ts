@@ -138,7 +138,15 @@ const TRANSIENT = new Set(['STORE_BUSY', 'INTERNAL_ERROR']);
  */
 export async function processInbound(store: Store, ctx: Ctx, messageId: string): Promise<ProcessOutcome> {
   try {
-    const head = await requireInboxRow(store.db, ctx.tenantId, messageId);
+    // Without the body: this row stays referenced while a snapshot runs, and a snapshot's body
+    // is tens of megabytes (a snapshot reads it from the store a slice at a time).
+    const head = await store.db
+      .selectFrom('inbox_messages')
+      .select('flow_code')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    if (!head) throw messageNotFound(messageId);
     const headFlow = await requireFlow(store.db, ctx.tenantId, head.flow_code);
     if (headFlow.options.snapshot)
       return await processSnapshotInbound(store, ctx, messageId, headFlow, headFlow.options.snapshot);

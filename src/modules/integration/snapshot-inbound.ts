@@ -16,7 +16,7 @@ import { decodePieces, type DecodedPiece } from './decode.js';
 import type { Flow, InboxStatus } from './integration.schemas.js';
 import { cachedMapping, evaluateMapping } from './mapping.js';
 import { requireMapping } from './systems.service.js';
-import { effectiveState, requireInboxRow, type ProcessOutcome } from './inbox.service.js';
+import { effectiveState, type ProcessOutcome } from './inbox.service.js';
 
 type SnapshotOptions = NonNullable<Flow['options']['snapshot']>;
 
@@ -36,7 +36,7 @@ export async function processSnapshotInbound(
 ): Promise<ProcessOutcome> {
   const claim = await claimSnapshotMessage(store, ctx, messageId, flow, options);
   if (claim.kind === 'left') return claim.outcome;
-  const { snapshot, mappingRef, expression, body, shadow } = claim;
+  const { snapshot, mappingRef, expression, shadow } = claim;
   const outcome = (status: InboxStatus, extra: Partial<ProcessOutcome> = {}): ProcessOutcome => ({
     messageId,
     status,
@@ -44,11 +44,18 @@ export async function processSnapshotInbound(
     commands: 0,
     ...extra,
   });
-  const pieces = () => decodePieces(flow, body, messageId, options.chunkLines);
+  // The body is read from the store a slice at a time on each pass, never held whole.
+  const pieces = () =>
+    decodePieces(flow, storedBody(store, ctx.tenantId, messageId), messageId, options.chunkLines);
 
   if (snapshot.chunksDone === 0) {
     // A broken envelope or file may only show at its end: nothing is applied before that is known.
-    for await (const piece of pieces()) if (piece.kind === 'refusal') throw refusal(piece);
+    for await (const piece of pieces()) {
+      if (piece.kind === 'refusal') throw refusal(piece);
+      // Decoding never waits on I/O (SQLite answers synchronously): without a turn of the
+      // event loop per piece, the process would answer no request for the whole pass.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   let chunk = 0;
   let commands = 0;
@@ -119,7 +126,13 @@ async function claimSnapshotMessage(
   options: SnapshotOptions,
 ) {
   return runWork(store, ctx, async (w) => {
-    const msg = await requireInboxRow(w.trx, ctx.tenantId, messageId);
+    const msg = await w.trx
+      .selectFrom('inbox_messages')
+      .select(['status', 'attempts', 'processed_at', 'idempotency_key'])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    if (!msg) throw new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${messageId}'`);
     const mapping = await requireMapping(w.trx, ctx.tenantId, flow.mappingCode, flow.mappingVersion);
     const mappingRef = `${mapping.code}@${mapping.version}`;
     const now = isoTimestamp(ctx.clock);
@@ -159,10 +172,42 @@ async function claimSnapshotMessage(
       snapshot,
       mappingRef,
       expression: cachedMapping(`${ctx.tenantId}|${mappingRef}`, mapping.expression),
-      body: msg.body,
       shadow,
     };
   });
+}
+
+/**
+ * Characters per read of a stored body. A snapshot's body runs to tens of megabytes: held
+ * whole (twice, while the receipt's copy awaits collection) it also let the heap grow to a
+ * multiple of it between collections (decision 10).
+ */
+export const BODY_SLICE_CHARS = 8 * 1024 * 1024;
+
+/**
+ * A stored message's body in slices of `sliceChars` characters, each read on its own
+ * (`substr` counts characters on both stores, so no character is cut in two). The body never
+ * changes once stored, so every pass reads the same text.
+ */
+export async function* storedBody(
+  store: Store,
+  tenantId: string,
+  messageId: string,
+  sliceChars = BODY_SLICE_CHARS,
+): AsyncGenerator<string, void, undefined> {
+  for (let from = 1; ; from += sliceChars) {
+    const row = await store.db
+      .selectFrom('inbox_messages')
+      .select((eb) => eb.fn<string | null>('substr', ['body', eb.val(from), eb.val(sliceChars)]).as('slice'))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('INBOUND_MESSAGE_NOT_FOUND', `No inbound message '${messageId}'`);
+    if (!row.slice) return;
+    yield row.slice;
+    // Fewer UTF-16 units than asked means fewer characters: that was the last slice.
+    if (row.slice.length < sliceChars) return;
+  }
 }
 
 async function mapPiece(

@@ -46,6 +46,8 @@ interface OpenSet {
   id: string;
   controlNumber: string;
   segments: X12Segment[];
+  /** Takes the set's body segments instead of `segments` (see EnvelopeOptions.sinkFor). */
+  sink: ((segment: X12Segment) => void) | null;
   issues: X12Issue[];
   count: number;
   st: X12Segment;
@@ -64,6 +66,16 @@ export interface EnvelopeOptions {
   strictEnvelope: boolean;
   /** Keep full sets (with segments) in the group results; parseX12 wants them, streams do not. */
   keepSegments: boolean;
+  /**
+   * Called at each ST that opens a set: a function returned here receives the set's body
+   * segments as they arrive, and the set is emitted without them, so a set too large to hold
+   * (an 846 of a whole warehouse) is never held. Counts and checks are the same either way.
+   */
+  sinkFor?: (
+    set: { id: string; controlNumber: string; st: X12Segment },
+    interchange: X12InterchangeHeader,
+    group: X12GroupHeader,
+  ) => ((segment: X12Segment) => void) | null;
 }
 
 export class EnvelopeReader {
@@ -323,7 +335,13 @@ export class EnvelopeReader {
     if (this.set) this.closeUnterminated(out, `the next ST (segment ${segment.index})`);
     const id = text(segment.elements[0]).trim();
     const controlNumber = text(segment.elements[1]).trim();
-    this.set = { id, controlNumber, segments: [], issues: [], count: 1, st: segment };
+    const sink =
+      this.options.sinkFor?.(
+        { id, controlNumber, st: segment },
+        this.ic!.interchange.header,
+        this.grp.group.header,
+      ) ?? null;
+    this.set = { id, controlNumber, segments: [], sink, issues: [], count: 1, st: segment };
     if (!/^\d{3}$/.test(id)) {
       this.addSetIssue(
         issue('X12_ST_INVALID', 'error', `ST01 ${JSON.stringify(id)} is not a transaction set identifier`, {
@@ -364,7 +382,8 @@ export class EnvelopeReader {
   private body(segment: X12Segment): void {
     const open = this.set!;
     open.count++;
-    open.segments.push(segment);
+    if (open.sink) open.sink(segment);
+    else open.segments.push(segment);
     if (!SEGMENT_ID.test(segment.tag)) {
       this.addSetIssue(
         issue(

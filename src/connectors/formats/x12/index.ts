@@ -3,6 +3,8 @@
  * and mappings between transaction sets and canonical messages. The only public door.
  */
 export { parseX12, readX12Stream, readX12Segments } from './reader.js';
+export { readX12Canonical } from './canonical-stream.js';
+export type { X12CanonicalEvent, X12CanonicalOptions } from './canonical-stream.js';
 export { writeX12, buildInterchange, x12DateTime, X12WriteError, DEFAULT_DELIMITERS } from './writer.js';
 export type {
   X12InterchangeInput,

@@ -38,6 +38,11 @@ const MAPPINGS: readonly AnyMapping[] = [
   returnAuthorization180,
 ];
 
+/** The mapping of a transaction set id, if it has one. */
+export function mappingFor(setId: string): AnyMapping | undefined {
+  return MAPPINGS.find((candidate) => candidate.setId === setId);
+}
+
 /** Transaction set ids with a canonical mapping. */
 export const MAPPED_SET_IDS: readonly string[] = MAPPINGS.map((mapping) => mapping.setId);
 
@@ -56,7 +61,7 @@ export interface CanonicalResult {
 
 /** Maps one transaction set to canonical messages. Never throws on content. */
 export function toCanonical(set: MappableSet): CanonicalResult {
-  const mapping = MAPPINGS.find((candidate) => candidate.setId === set.id);
+  const mapping = mappingFor(set.id);
   if (!mapping) {
     return {
       messages: [],
