@@ -5,8 +5,8 @@ import { runCli } from '../dist/cli/main.js';
 
 // V8 lets the heap grow to up to four times what survived the last full collection before it
 // collects again; the hub lets it grow to twice that. A 1,000,000-line inventory snapshot keeps
-// 50-100 MB alive and peaked at 400-560 MB of RSS with the default, 320-390 MB with this, for
-// the same CPU (docs/decisions/0010-chunked-inventory-snapshots.md). V8 reads the factor at
+// 50-100 MB alive: its peak RSS was 440-570 MB with V8's default and is 310-460 MB with this,
+// in the same time (docs/decisions/0010-chunked-inventory-snapshots.md). V8 reads the factor at
 // every collection, so setting it here, before any work, holds for the whole process. A
 // --heap-growing-percent given to node (or in NODE_OPTIONS) wins; 0 there is V8's default.
 const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
