@@ -229,15 +229,20 @@ describe('readX12Canonical', () => {
           chunks.push(bytes.subarray(from));
           const got = asWhole(await streamed(chunks, maxLines, strict));
           const want = await wholeSets([bytes], maxLines, strict);
-          // A schema failure names the first failing part's lines rather than every bad line.
+          // A schema failure names the first failing part's lines rather than every bad line,
+          // and is known when that part fails, so it may come before issues found later in
+          // the set: the same issues, compared in a fixed order.
+          const key = (i: { code: string; message?: string }) => `${i.code}\u0000${i.message ?? ''}`;
           const trim = (events: unknown[]) =>
             events.map((e) =>
               (e as { kind: string }).kind === 'set'
                 ? {
                     ...(e as object),
-                    issues: (e as { issues: X12Issue[] }).issues.map((i) =>
-                      i.code === 'X12_MAPPING_SCHEMA' ? { code: i.code, severity: i.severity } : i,
-                    ),
+                    issues: (e as { issues: X12Issue[] }).issues
+                      .map((i) =>
+                        i.code === 'X12_MAPPING_SCHEMA' ? { code: i.code, severity: i.severity } : i,
+                      )
+                      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)),
                   }
                 : e,
             );
