@@ -151,6 +151,45 @@ async function adminQuery(text) {
   }
 }
 
+/**
+ * CPU seconds the server's backends for one database have used, summed over the backends
+ * connected now (a backend is a process on this machine: its /proc entry gives its CPU).
+ * `meter.read()` returns the seconds used since the meter started by every backend seen at
+ * start or since; a backend that closed in between is counted up to its last reading.
+ */
+export async function databaseCpuMeter(databaseName) {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  const start = new Map();
+  const last = new Map();
+  let first = true;
+  const sample = async () => {
+    const { rows } = await client.query(
+      'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [databaseName],
+    );
+    for (const { pid } of rows) {
+      const seconds = cpuSeconds(pid);
+      if (seconds === null) continue;
+      // Backends present at the start count from there; later ones from their beginning.
+      if (!start.has(pid)) start.set(pid, first ? seconds : 0);
+      last.set(pid, seconds);
+    }
+    first = false;
+  };
+  await sample();
+  return {
+    sample,
+    async read() {
+      await sample();
+      let total = 0;
+      for (const [pid, seconds] of last) total += seconds - (start.get(pid) ?? 0);
+      return total;
+    },
+    close: () => client.end(),
+  };
+}
+
 /** True when the PostgreSQL server of PG_ADMIN_URL answers. */
 export async function postgresAvailable() {
   try {

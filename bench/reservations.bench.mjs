@@ -13,6 +13,7 @@
 //      BENCH_SQLITE_CEILING_SECONDS (3), BENCH_PGBENCH_SECONDS (10), BENCH_PGBENCH_CLIENTS (16)
 //      BENCH_HUB_LOG_LEVEL (warn), BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test),
 //      BENCH_HUB_NODE_ARGS (node flags for the hub, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ import {
   api,
   cleanupAll,
   cpuSeconds,
+  databaseCpuMeter,
   envNumber,
   fmt,
   freshDatabase,
@@ -121,16 +123,19 @@ async function reservedTotal(base) {
   return items.reduce((sum, row) => sum + row.reserved, 0);
 }
 
-async function measureHub(store, target) {
+async function measureHub(store, target, databaseName) {
   const hub = await startHub({ ...target, env: { LOG_LEVEL: HUB_LOG_LEVEL } });
   try {
     const seedStart = performance.now();
     await seed(hub.url);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const warm = await load(hub.url, WARMUP_SECONDS);
+    const meter = databaseName ? await databaseCpuMeter(databaseName) : null;
     const cpuBefore = cpuSeconds(hub.child.pid);
     const r = await load(hub.url, SECONDS);
     const cpuAfter = cpuSeconds(hub.child.pid);
+    const databaseCpu = meter ? await meter.read() : null;
+    await meter?.close();
     const reserved = await reservedTotal(hub.url);
     const ok = r['2xx'];
     return {
@@ -151,6 +156,9 @@ async function measureHub(store, target) {
       timeouts: r.timeouts,
       // Share of one core the hub process used during the load (it runs one event loop).
       hubCpu: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / r.duration,
+      // CPU per reservation, in ms, a figure the machine's other load disturbs less than rates.
+      hubCpuMs: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / ok,
+      databaseCpuMs: databaseCpu === null ? null : (databaseCpu * 1000) / ok,
       // Every 2xx of warm-up and load must be one unit reserved in the hub's stock picture.
       reservedInHub: reserved,
       acknowledged: warm['2xx'] + ok,
@@ -280,10 +288,10 @@ async function pgbenchCeiling() {
     const { args, env, database } = pgCliArgs(scratch.url);
     const opts = { env: { ...process.env, ...env } };
     run('pgbench', [...args, '-i', '-s', String(PGBENCH_SCALE), '-q', database], opts);
-    const out = run(
-      'pgbench',
+    const { out, databaseCpu, window } = await pgbenchWithMeter(
       [...args, '-c', String(PGBENCH_CLIENTS), '-j', '2', '-T', String(PGBENCH_SECONDS), database],
-      opts,
+      opts.env,
+      database,
     );
     const tps = Number(/^tps = ([\d.]+)/m.exec(out)?.[1]);
     if (!Number.isFinite(tps)) throw new Error(`no tps in pgbench output:\n${out}`);
@@ -293,10 +301,43 @@ async function pgbenchCeiling() {
       latencyAverageMs: Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]),
       transactions: Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1]),
       failed: Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0),
+      // The server's CPU per transaction, from its backends' CPU over a window of the run.
+      databaseCpuMs: window > 0 ? (databaseCpu * 1000) / (tps * window) : null,
     };
   } finally {
     await scratch.drop();
   }
+}
+
+/** Runs pgbench and meters its backends' CPU from 1 s into the run until they close. */
+async function pgbenchWithMeter(args, env, database) {
+  const child = spawn('pgbench', args, { env });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (err += chunk));
+  const exited = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`pgbench failed (${code}): ${err}`)),
+    );
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  const meter = await databaseCpuMeter(database);
+  const startedAt = performance.now();
+  let lastAt = startedAt;
+  let running = true;
+  void exited.finally(() => (running = false)).catch(() => undefined);
+  // Sample until pgbench ends, so each backend is counted up to its last reading.
+  while (running && performance.now() - startedAt < (PGBENCH_SECONDS - 1.5) * 1000) {
+    await new Promise((r) => setTimeout(r, 250));
+    await meter.sample();
+    lastAt = performance.now();
+  }
+  const databaseCpu = await meter.read();
+  await meter.close();
+  await exited;
+  return { out, databaseCpu, window: (lastAt - startedAt) / 1000 };
 }
 
 // --- run ---------------------------------------------------------------------------------------
@@ -337,10 +378,11 @@ async function main() {
       process.stdout.write('PostgreSQL hub … ');
       const scratch = await freshDatabase('hub');
       try {
-        const hub = await measureHub('PostgreSQL', {
-          databaseUrl: scratch.url,
-          dataDir: join(dir, 'hub-pg'),
-        });
+        const hub = await measureHub(
+          'PostgreSQL',
+          { databaseUrl: scratch.url, dataDir: join(dir, 'hub-pg') },
+          scratch.name,
+        );
         console.log(`${fmt(hub.perSecond)}/s`);
         results.rows.push({ hub, ceiling });
       } finally {
@@ -406,6 +448,13 @@ async function main() {
       );
     if (ceiling.latencyAverageMs)
       console.log(`${hub.store}: pgbench latency average ${fmt(ceiling.latencyAverageMs, 2)} ms`);
+    if (hub.databaseCpuMs != null && ceiling.databaseCpuMs != null)
+      console.log(
+        `${hub.store}: server CPU per transaction ${fmt(hub.databaseCpuMs, 3)} ms per reservation, ` +
+          `${fmt(ceiling.databaseCpuMs, 3)} ms per pgbench transaction; hub CPU ${fmt(hub.hubCpuMs, 3)} ms per reservation`,
+      );
+    else if (hub.hubCpuMs != null)
+      console.log(`${hub.store}: hub CPU ${fmt(hub.hubCpuMs, 3)} ms per reservation`);
     console.log(
       `${hub.store}: latency mean ${fmt(hub.mean, 1)} ms, max ${fmt(hub.max)} ms; hub process CPU ` +
         `${hub.hubCpu === null ? '—' : `${fmt(hub.hubCpu * 100)} % of one core`}; seeding ${PARTS} parts took ${fmt(hub.seedSeconds, 1)} s`,

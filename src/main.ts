@@ -42,6 +42,7 @@ export async function openCore(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.pgPoolSize,
+    preparedStatements: config.pgPreparedStatements,
   });
   try {
     await store.migrate();

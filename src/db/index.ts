@@ -1,6 +1,8 @@
 export {
   openStore,
   RetryTransaction,
+  TAKE_FULL_PATH,
+  READ_BEFORE_BEGIN,
   type Store,
   type StoreOptions,
   type Trx,

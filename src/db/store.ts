@@ -13,6 +13,9 @@ import {
 import pg from 'pg';
 import { AppError } from '../platform/errors.js';
 import { migrationProvider } from './migrations/index.js';
+import { DEFERRED_BEGIN, adaptClient, isStalePreparedStatement } from './pg-client.js';
+
+export { READ_BEFORE_BEGIN } from './pg-client.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -25,7 +28,16 @@ export type Trx = Transaction<Database>;
  */
 export interface CommitTail {
   add(statement: string): void;
+  /** 1 on the first run of the unit; a tail statement may raise TAKE_FULL_PATH to have it run again. */
+  readonly attempt: number;
 }
+
+/**
+ * SQLSTATE a statement of the commit tail raises when its fast path does not apply (the
+ * reservation fast path, decision 0024): the transaction rolls back and the store runs the
+ * unit again at once, with `attempt` above 1, and the unit takes its general path.
+ */
+export const TAKE_FULL_PATH = 'SH001';
 
 /**
  * The one door to the database. Reads use `db`; every change goes through `transaction`,
@@ -49,6 +61,8 @@ export interface StoreOptions {
   /** SQLite file name inside dataDir; ':memory:' is allowed for throwaway stores. */
   sqliteFile?: string;
   poolSize?: number;
+  /** PostgreSQL: name parameterised statements so they are planned once per connection (default on). */
+  preparedStatements?: boolean;
 }
 
 /** Thrown inside a transaction to have the whole unit retried (e.g. a lost unique-key race). */
@@ -60,7 +74,8 @@ export class RetryTransaction extends Error {
 }
 
 export function openStore(options: StoreOptions): Store {
-  if (options.databaseUrl?.startsWith('postgres')) return openPostgres(options.databaseUrl, options.poolSize);
+  if (options.databaseUrl?.startsWith('postgres'))
+    return openPostgres(options.databaseUrl, options.poolSize, options.preparedStatements ?? true);
   const dataDir = options.dataDir ?? './data';
   const file = options.sqliteFile ?? 'sparehub.db';
   const path = file === ':memory:' ? file : join(dataDir, file);
@@ -215,8 +230,9 @@ function pgTypes(): pg.CustomTypesConfig {
   };
 }
 
-function openPostgres(url: string, poolSize = 10): Store {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes() });
+function openPostgres(url: string, poolSize: number | undefined, preparedStatements: boolean): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize ?? 10, types: pgTypes() });
+  pool.on('connect', (client) => adaptClient(client, { nameStatements: preparedStatements }));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safeUrl = new URL(url);
   safeUrl.password = '';
@@ -228,8 +244,9 @@ function openPostgres(url: string, poolSize = 10): Store {
     async transaction<T>(fn: (trx: Trx, tail: CommitTail | null) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await inTransaction(db, fn);
+          return await inTransaction(db, attempt, fn);
         } catch (error) {
+          if (isFullPathRequest(error) && attempt < MAX_ATTEMPTS) continue; // not a collision: no wait
           if (!isRetryable(error)) throw error;
           if (attempt >= MAX_ATTEMPTS) throw busy(error);
           // Jittered backoff so that colliding transactions do not collide again.
@@ -251,15 +268,18 @@ function openPostgres(url: string, poolSize = 10): Store {
  */
 async function inTransaction<T>(
   db: Kysely<Database>,
+  attempt: number,
   fn: (trx: Trx, tail: CommitTail | null) => Promise<T>,
 ): Promise<T> {
   return db.connection().execute(async (connection) => {
-    await sql.raw('begin').execute(connection);
+    // Sends nothing yet: BEGIN goes out with the unit's first statement (pg-client.ts).
+    await sql.raw(DEFERRED_BEGIN).execute(connection);
     const statements: string[] = [];
     try {
       // The connection is inside our BEGIN; use cases only build queries on it, never nest.
       const value = await fn(connection as unknown as Trx, {
         add: (statement) => statements.push(statement),
+        attempt,
       });
       statements.push('commit');
       await sql.raw(statements.join(';\n')).execute(connection);
@@ -282,8 +302,13 @@ function busy(cause: unknown): AppError {
   );
 }
 
+function isFullPathRequest(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === TAKE_FULL_PATH;
+}
+
 function isRetryable(error: unknown): boolean {
   if (error instanceof RetryTransaction) return true;
+  if (isStalePreparedStatement(error)) return true; // prepared anew on the next attempt
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE_PG_CODES.has(code);
 }

@@ -8,3 +8,4 @@ export {
 } from './idempotency.js';
 export { verifyChain, linkHash, GENESIS_HASH, type ChainReport, type ChainBreak } from './audit-chain.js';
 export { lockScope, lockTenantScope } from './scope-lock.js';
+export { literal as sqlLiteral } from './outbox-rows.js';

@@ -30,6 +30,12 @@ export interface Work {
   readonly trx: Trx;
   readonly ctx: Ctx;
   readonly dialect: DialectName;
+  /**
+   * Statements that travel with COMMIT (PostgreSQL; null on SQLite), written before the unit's
+   * events and audit records. For fast paths only: a statement here runs after the unit returns.
+   */
+  readonly commitTail: CommitTail | null;
+
   audit(entry: AuditEntry): void;
   emit(event: DomainEvent): void;
 }
@@ -55,6 +61,7 @@ export function runWork<T>(store: Store, ctx: Ctx, fn: (w: Work) => Promise<T>):
       trx,
       ctx,
       dialect: store.dialect,
+      commitTail: tail,
       audit(entry) {
         audits.push({
           id: ctx.ids.next('aud'),

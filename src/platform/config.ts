@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 const envSchema = z.object({
   SPAREHUB_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SPAREHUB_PG_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   DATABASE_URL: z.string().url().optional(),
   SPAREHUB_DATA_DIR: z.string().default('./data'),
   SPAREHUB_ADMIN_KEY: z.string().min(20).optional(),
@@ -40,6 +41,8 @@ export interface HubConfig {
   snapshotStaleMs: number;
   /** Connections each hub process keeps to PostgreSQL. */
   pgPoolSize: number;
+  /** Name parameterised statements on PostgreSQL (off behind a pooler without prepared statements). */
+  pgPreparedStatements: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   port: number;
   host: string;
@@ -60,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<HubConfig>
     relayClaimTimeoutMs: parsed.SPAREHUB_RELAY_CLAIM_TIMEOUT_MS,
     snapshotStaleMs: parsed.SPAREHUB_SNAPSHOT_STALE_MS,
     pgPoolSize: parsed.SPAREHUB_PG_POOL_SIZE,
+    pgPreparedStatements: parsed.SPAREHUB_PG_PREPARED_STATEMENTS === 'on',
     logLevel: parsed.LOG_LEVEL,
     port: parsed.PORT,
     host: parsed.HOST,

@@ -20,6 +20,7 @@ import * as workOrderLifecycle from './0018-work-order-lifecycle.js';
 import * as demandHistory from './0019-demand-history.js';
 import * as planningOverrides from './0020-planning-overrides.js';
 import * as equipmentRetirements from './0021-equipment-retirements.js';
+import * as postgresReserveFree from './0022-postgres-reserve-free.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-demand-history': demandHistory,
   '0020-planning-overrides': planningOverrides,
   '0021-equipment-retirements': equipmentRetirements,
+  '0022-postgres-reserve-free': postgresReserveFree,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -175,7 +175,9 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: HttpDeps): v
     },
     async (request, reply) => {
       try {
-        await runCommand(deps, request, reply, 201, (w) => createReservation(w, request.body));
+        await runCommand(deps, request, reply, 201, (w) =>
+          createReservation(w, request.body, { onlyChange: true }),
+        );
         deps.metrics.reservations.inc({ outcome: 'granted' });
       } catch (error) {
         if (error instanceof AppError && error.code === 'INSUFFICIENT_STOCK')

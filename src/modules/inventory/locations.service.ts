@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, Trx } from '../../db/index.js';
+import { READ_BEFORE_BEGIN, type Database, type Trx } from '../../db/index.js';
 import { isUniqueViolation, type Reader, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
@@ -178,7 +178,7 @@ export async function requirePartAndLocation(
     parent_id: string | null;
     region: string;
     l_created_at: string;
-  }>`
+  }>`${sql.raw(READ_BEFORE_BEGIN)}
     select p.id as p_id, p.part_number, p.description, p.base_uom, p.whole_units, p.tracking,
            p.created_at as p_created_at, p.updated_at as p_updated_at,
            l.id as l_id, l.code, l.name, l.type, l.parent_id, l.region, l.created_at as l_created_at

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { RetryTransaction, type Trx } from '../../db/index.js';
-import type { Reader, Work } from '../../kernel/index.js';
+import { sqlLiteral, type Reader, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -74,11 +74,26 @@ export interface ReservationOutcome {
   preempted: Reservation[];
 }
 
+export interface ReservationOptions {
+  /**
+   * The reservation is the unit's only change and nothing after it in the unit reads it, so on
+   * PostgreSQL it may be written with COMMIT (reserveWithCommit). A unit that goes on to source,
+   * reserve again or refer to the reservation's row must leave this off.
+   */
+  onlyChange?: boolean;
+}
+
 /**
  * Reserves available stock for a demand. The fast path is one conditional UPDATE; when it
  * finds too little, the policy decides whether weaker open reservations give way.
  */
-export async function createReservation(w: Work, input: CreateReservationInput): Promise<ReservationOutcome> {
+export async function createReservation(
+  w: Work,
+  input: CreateReservationInput,
+  options: ReservationOptions = {},
+): Promise<ReservationOutcome> {
+  const fast = options.onlyChange ? await reserveWithCommit(w, input) : null;
+  if (fast) return fast;
   const tenantId = w.ctx.tenantId;
   const { part, location } = await requirePartAndLocation(
     w.trx,
@@ -86,40 +101,16 @@ export async function createReservation(w: Work, input: CreateReservationInput):
     input.partNumber,
     input.locationCode,
   );
-  const quantityMilli = quantityToMilli(part, input.quantity);
+  const row = newReservationRow(w, input, part, location.id);
   const key: BalanceKey = { tenantId, partId: part.id, locationId: location.id, status: 'available' };
-  const now = isoTimestamp(w.ctx.clock);
-  const request: Claim = {
-    id: w.ctx.ids.next('rsv'),
-    demandType: input.demandType,
-    priority: input.priority,
-    quantityMilli,
-    createdAt: now,
-    demandRef: input.demandRef,
-  };
-
-  const row: ReservationRow & { tenant_id: string } = {
-    id: request.id,
-    tenant_id: tenantId,
-    part_id: part.id,
-    location_id: location.id,
-    quantity_milli: quantityMilli,
-    demand_type: input.demandType,
-    priority: input.priority,
-    demand_ref: input.demandRef,
-    state: 'open',
-    state_reason: null,
-    created_by: actorLabel(w.ctx.actor),
-    created_at: now,
-    updated_at: now,
-  };
+  const request = toClaim(row);
 
   let reasons: string[];
   const preempted: Reservation[] = [];
   // The common case first: free stock covers it, and the row is written with the stock taken.
   let buffered = await reserveAndRecord(w, key, row);
   if (buffered !== null) {
-    reasons = [`free stock at ${location.code} covers ${fromMilli(quantityMilli)}`];
+    reasons = freeStockReasons(location.code, row);
   } else {
     const balance = await readBalance(w.trx, key);
     const open = await openReservationRows(w.trx, tenantId, part.id, location.id);
@@ -130,7 +121,7 @@ export async function createReservation(w: Work, input: CreateReservationInput):
         part.partNumber,
         location.code,
         'available',
-        quantityMilli,
+        row.quantity_milli,
         balance.onHand - balance.reserved,
       );
       throw new AppError('INSUFFICIENT_STOCK', error.message, {
@@ -156,7 +147,88 @@ export async function createReservation(w: Work, input: CreateReservationInput):
     reasons = decision.reasons;
   }
 
-  const reservation = toReservation(row, part.partNumber, location.code);
+  const reservation = recordCreated(w, row, part, location.code, reasons);
+  // M3.4: less free stock here may call for a replenishment, raised in this same unit.
+  if (buffered) await checkBufferKeys(w, [{ partId: part.id, locationId: location.id }]);
+  return { reservation, reasons, preempted };
+}
+
+/**
+ * PostgreSQL's fast path (decision 0024): two round trips in all. The part and location are
+ * read ahead of the BEGIN (nothing of the unit's own can have changed them), and the reservation
+ * travels with COMMIT as one call to sparehub_reserve_free beside the unit's event and audit record. Where
+ * free stock does not cover it or the balance has a buffer, that call raises TAKE_FULL_PATH and
+ * the store runs the unit again, which then takes the general path (attempt 2). Null where
+ * the path does not apply: SQLite, or a second attempt.
+ */
+async function reserveWithCommit(w: Work, input: CreateReservationInput): Promise<ReservationOutcome | null> {
+  const tail = w.commitTail;
+  if (!tail || tail.attempt > 1) return null;
+  // A plain read, so on a pending transaction it runs ahead of the BEGIN (pg-client.ts).
+  const { part, location } = await requirePartAndLocation(
+    w.trx,
+    w.ctx.tenantId,
+    input.partNumber,
+    input.locationCode,
+  );
+  const row = newReservationRow(w, input, part, location.id);
+  tail.add(
+    `select sparehub_reserve_free(${[
+      row.tenant_id,
+      row.part_id,
+      row.location_id,
+      String(row.quantity_milli),
+      row.id,
+      row.demand_type,
+      String(row.priority),
+      row.demand_ref,
+      row.created_by,
+      row.created_at,
+    ]
+      .map(sqlLiteral)
+      .join(', ')})`,
+  );
+  const reasons = freeStockReasons(location.code, row);
+  return { reservation: recordCreated(w, row, part, location.code, reasons), reasons, preempted: [] };
+}
+
+function newReservationRow(
+  w: Work,
+  input: CreateReservationInput,
+  part: Part,
+  locationId: string,
+): ReservationRow & { tenant_id: string } {
+  const now = isoTimestamp(w.ctx.clock);
+  return {
+    id: w.ctx.ids.next('rsv'),
+    tenant_id: w.ctx.tenantId,
+    part_id: part.id,
+    location_id: locationId,
+    quantity_milli: quantityToMilli(part, input.quantity),
+    demand_type: input.demandType,
+    priority: input.priority,
+    demand_ref: input.demandRef,
+    state: 'open',
+    state_reason: null,
+    created_by: actorLabel(w.ctx.actor),
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+function freeStockReasons(locationCode: string, row: ReservationRow): string[] {
+  return [`free stock at ${locationCode} covers ${fromMilli(row.quantity_milli)}`];
+}
+
+/** The audit record and the event of a new reservation. */
+function recordCreated(
+  w: Work,
+  row: ReservationRow,
+  part: Part,
+  locationCode: string,
+  reasons: string[],
+): Reservation {
+  const reservation = toReservation(row, part.partNumber, locationCode);
   w.audit({
     action: 'reservation.created',
     entityType: 'reservation',
@@ -170,9 +242,7 @@ export async function createReservation(w: Work, input: CreateReservationInput):
     // The unit travels with the quantity so that a mapping can write a complete order line.
     payload: { reservation, reasons, uom: part.baseUom },
   });
-  // M3.4: less free stock here may call for a replenishment, raised in this same unit.
-  if (buffered) await checkBufferKeys(w, [{ partId: part.id, locationId: location.id }]);
-  return { reservation, reasons, preempted };
+  return reservation;
 }
 
 /**
