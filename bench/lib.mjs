@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { percentiles } from '../dist/platform/percentiles.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ADMIN_KEY = 'bench_admin_key_0123456789_abcdefghijklmnopqrstuvwxyz';
@@ -262,12 +263,9 @@ export function run(cmd, args, options = {}) {
 
 // --- figures -----------------------------------------------------------------------------------
 
-/** Nearest-rank percentile (p in 0..100) of unsorted numbers; NaN for none. */
+/** Nearest-rank percentile (p in 0..100) of unsorted numbers, as the hub reports them; NaN for none. */
 export function percentile(values, p) {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+  return percentiles(values, [p])[0] ?? NaN;
 }
 
 export const fmt = (n, digits = 0) =>
