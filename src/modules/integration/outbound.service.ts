@@ -59,9 +59,10 @@ export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number>
     // One router at a time: two routing side by side (SKIP LOCKED) let a later event of a key
     // get its delivery, and be sent, before an earlier one that the other router still held.
     await lockScope(trx, deps.store.dialect, '*', 'outbox-route');
+    // Payloads are read only for events some flow subscribes to: most events have none.
     const events = await trx
       .selectFrom('outbox')
-      .select(['id', 'tenant_id', 'type', 'aggregate_key', 'payload_json', 'created_at'])
+      .select(['id', 'tenant_id', 'type', 'aggregate_key', 'created_at'])
       .where('status', '=', 'pending')
       .$if(deps.tenantId !== undefined, (qb) => qb.where('tenant_id', '=', deps.tenantId!))
       .orderBy('id')
@@ -69,7 +70,7 @@ export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number>
       .execute();
     if (events.length === 0) return 0;
     const flowsByTenant = new Map<string, Flow[]>();
-    const now = isoTimestamp(deps.clock);
+    const fanOuts: Array<{ event: (typeof events)[number]; flows: Flow[] }> = [];
     for (const event of events) {
       let flows = flowsByTenant.get(event.tenant_id);
       if (!flows) {
@@ -78,9 +79,17 @@ export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number>
         );
         flowsByTenant.set(event.tenant_id, flows);
       }
-      for (const flow of flows.filter((f) => subscribes(f, event.type))) {
-        await fanOut(trx, deps, flow, event, now);
-      }
+      const subscribed = flows.filter((f) => subscribes(f, event.type));
+      if (subscribed.length > 0) fanOuts.push({ event, flows: subscribed });
+    }
+    const payloads = await readPayloads(
+      trx,
+      fanOuts.map((f) => f.event.id),
+    );
+    const now = isoTimestamp(deps.clock);
+    for (const { event, flows } of fanOuts) {
+      for (const flow of flows)
+        await fanOut(trx, deps, flow, { ...event, payload_json: payloads.get(event.id)! }, now);
     }
     await trx
       .updateTable('outbox')
@@ -93,6 +102,19 @@ export async function routeOutbox(deps: RelayDeps, limit = 500): Promise<number>
       .execute();
     return events.length;
   });
+}
+
+async function readPayloads(trx: Trx, ids: string[]): Promise<Map<string, string>> {
+  const payloads = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('outbox')
+      .select(['id', 'payload_json'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) payloads.set(row.id, row.payload_json);
+  }
+  return payloads;
 }
 
 async function fanOut(
