@@ -17,7 +17,7 @@ import {
 } from '../modules/inventory/index.js';
 import { registerMonitoringRoutes } from '../modules/monitoring/index.js';
 import { registerPlanningRoutes } from '../modules/planning/index.js';
-import { registerFulfillmentRoutes } from '../modules/fulfillment/index.js';
+import { registerFulfillmentRoutes, resourcePreemptedLines } from '../modules/fulfillment/index.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
 import { registerDashboard } from './dashboard.js';
@@ -96,7 +96,7 @@ export async function buildApp(deps: HttpDeps, options: AppOptions): Promise<Fas
   registerGovernanceRoutes(app, deps);
   registerImportRoutes(app, deps, { maxBytes: options.importLimit });
   registerIntegrationRoutes(app, deps, { maxMessageBytes: options.importLimit });
-  registerInventoryRoutes(app, deps);
+  registerInventoryRoutes(app, deps, { afterPreemption: resourcePreemptedLines });
   registerBufferRoutes(app, deps);
   registerKitRoutes(app, deps);
   registerFulfillmentRoutes(app, deps);

@@ -253,6 +253,58 @@ describeEachStore('work orders', (hub) => {
     expect(missing.body.code).toBe('WORK_ORDER_NOT_FOUND');
   });
 
+  it("a more urgent reservation made through the API takes a work order line's stock, and the line is sourced again", async () => {
+    const t = hub();
+    const n = await network(t);
+    const ref = uniqueCode('WO');
+    const created = await t.api('POST', '/api/v1/work-orders', {
+      body: {
+        externalRef: ref,
+        technicianVan: n.van.code,
+        jobRegion: n.region,
+        priority: 40,
+        dueAt: inDays(5),
+        lines: [{ lineId: '1', partNumber: n.inFsl.partNumber, quantity: 2 }],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.plan[0].allocations).toMatchObject([{ locationCode: n.fsl.code, quantity: 2 }]);
+    expect(await stock(t, n.inFsl.partNumber, n.fsl.code)).toMatchObject({ onHand: 3, reserved: 2 });
+
+    // A field-service job of priority 900 needs all three at the forward stocking location.
+    const urgent = await t.api('POST', '/api/v1/reservations', {
+      body: {
+        partNumber: n.inFsl.partNumber,
+        locationCode: n.fsl.code,
+        quantity: 3,
+        demandType: 'field_service',
+        priority: 900,
+        demandRef: 'URGENT-1',
+      },
+    });
+    expect(urgent.status, JSON.stringify(urgent.body)).toBe(201);
+    expect(urgent.body.preempted).toMatchObject([{ demandRef: `${ref}/1`, state: 'preempted' }]);
+    expect(await stock(t, n.inFsl.partNumber, n.fsl.code)).toMatchObject({ onHand: 3, reserved: 3 });
+
+    // The work order's line now comes from the central DC; the requisition from the FSL is withdrawn.
+    const wo = (await t.api('GET', `/api/v1/work-orders/${ref}`)).body;
+    expect(wo.plan[0].allocations).toMatchObject([{ locationCode: n.dc.code, quantity: 2 }]);
+    expect(wo.plan[0].reasons.join(' ')).toContain('taken by field_service demand URGENT-1');
+    expect(
+      wo.requisitions.map((r: { fromLocation: string; status: string }) => [r.fromLocation, r.status]),
+    ).toEqual(
+      expect.arrayContaining([
+        [n.fsl.code, 'cancelled'],
+        [n.dc.code, 'raised'],
+      ]),
+    );
+    expect(await stock(t, n.inFsl.partNumber, n.dc.code)).toMatchObject({ onHand: 50, reserved: 2 });
+    const changed = await t.api('GET', '/api/v1/events?type=fulfillment.work_order_changed&limit=1000');
+    expect(
+      changed.body.items.filter((e: { payload: { workOrder: string } }) => e.payload.workOrder === ref),
+    ).toHaveLength(1);
+  });
+
   it('work orders racing for the last units all go through: the losers are planned again on what is left', async () => {
     const t = hub();
     const region = uniqueCode('R');

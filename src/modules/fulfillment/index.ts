@@ -21,6 +21,7 @@ export {
   receiveWorkOrder,
   planWorkOrder,
   cancelWorkOrder,
+  resourcePreemptedLines,
   getWorkOrder,
   listWorkOrders,
   type WorkOrderOrigin,

@@ -206,7 +206,7 @@ async function reserveLines(
         );
         reserved = true;
         // A more urgent job may take a weaker job's stock (the reservation policy): that job's line is sourced again.
-        for (const lost of outcome.preempted) await resourcePreemptedLine(w, lost, input.externalRef);
+        await resourcePreemptedLines(w, outcome.preempted, `the more urgent work order ${input.externalRef}`);
       }
       // Van stock is at the job already; everything else must move, be bought or wait.
       if (allocation.source === 'van') continue;
@@ -537,11 +537,16 @@ async function stockOffers(
 }
 
 /**
- * A work order line whose reservation a more urgent job took (reservation policy,
- * preemption): the requisition that was to move that stock is cancelled (the ERP is told),
- * the lost quantity is sourced again from what is free now, and the FSM hears of the change.
- * Reservations of anything else than a work order line are not the fulfillment module's.
+ * Work order lines whose reservations a more urgent demand took (reservation policy,
+ * preemption) — another work order, or a reservation made through the API: the requisition
+ * that was to move that stock is cancelled (the ERP is told), the lost quantity is sourced
+ * again from what is free now, and the FSM hears of the change. Reservations of anything else
+ * than a work order line are not the fulfillment module's. `takenBy` names the demand.
  */
+export async function resourcePreemptedLines(w: Work, lost: Reservation[], takenBy: string): Promise<void> {
+  for (const reservation of lost) await resourcePreemptedLine(w, reservation, takenBy);
+}
+
 async function resourcePreemptedLine(w: Work, lost: Reservation, takenBy: string): Promise<void> {
   const tenantId = w.ctx.tenantId;
   const slash = lost.demandRef.lastIndexOf('/');
@@ -552,7 +557,7 @@ async function resourcePreemptedLine(w: Work, lost: Reservation, takenBy: string
   const lines = JSON.parse(row.lines_json) as WorkOrderInput['lines'];
   const line = lines.find((l) => l.lineId === lineId);
   if (!line) return;
-  const reason = `stock of ${lost.partNumber} at ${lost.locationCode} taken by the more urgent work order ${takenBy}`;
+  const reason = `stock of ${lost.partNumber} at ${lost.locationCode} taken by ${takenBy}`;
   const withdrawn = (
     await w.trx
       .selectFrom('requisitions')

@@ -129,6 +129,6 @@ export {
   type ReplenishmentStatus,
 } from './buffers.service.js';
 export { registerBufferRoutes } from './buffers.routes.js';
-export { registerInventoryRoutes } from './inventory.routes.js';
+export { registerInventoryRoutes, type InventoryRouteHooks } from './inventory.routes.js';
 export { snapshotSchema } from './snapshot.routes.js';
 export { retryIfStockMoved } from './stock-races.js';

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { runCommand } from '../../http/command.js';
 import { ctxOf, principalOf, type HttpDeps } from '../../http/context.js';
-import { reader } from '../../kernel/index.js';
+import { reader, type Work } from '../../kernel/index.js';
 import { AppError } from '../../platform/errors.js';
 import { postCount } from './counts.service.js';
 import {
@@ -25,6 +25,7 @@ import {
   stockQuerySchema,
   stockRowSchema,
   type MovementInput,
+  type Reservation,
 } from './inventory.schemas.js';
 import { createLocations, getLocation, listLocations } from './locations.service.js';
 import { POLICY_NAMES, getPolicy, putPolicy } from './policies.js';
@@ -46,7 +47,20 @@ const policyDocumentSchema = z.object({
   updatedBy: z.string().nullable(),
 });
 
-export function registerInventoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
+export interface InventoryRouteHooks {
+  /**
+   * Runs in the reservation's unit when it pre-empted weaker reservations, for the module that
+   * owns their demand (fulfillment sources a work order's line again). Given by the composition,
+   * since inventory does not depend on the modules that use it.
+   */
+  afterPreemption?: (w: Work, preempted: Reservation[], takenBy: string) => Promise<void>;
+}
+
+export function registerInventoryRoutes(
+  app: FastifyInstance,
+  deps: HttpDeps,
+  hooks: InventoryRouteHooks = {},
+): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const read = (request: Parameters<typeof ctxOf>[0]) => reader(deps.store, ctxOf(request));
   registerSnapshotRoutes(app, deps);
@@ -175,9 +189,14 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: HttpDeps): v
     },
     async (request, reply) => {
       try {
-        await runCommand(deps, request, reply, 201, (w) =>
-          createReservation(w, request.body, { onlyChange: true }),
-        );
+        await runCommand(deps, request, reply, 201, async (w) => {
+          const body = request.body;
+          // Alone in its unit unless it pre-empts: the fast path never does (it takes free stock only).
+          const outcome = await createReservation(w, body, { onlyChange: true });
+          if (outcome.preempted.length > 0 && hooks.afterPreemption)
+            await hooks.afterPreemption(w, outcome.preempted, `${body.demandType} demand ${body.demandRef}`);
+          return outcome;
+        });
         deps.metrics.reservations.inc({ outcome: 'granted' });
       } catch (error) {
         if (error instanceof AppError && error.code === 'INSUFFICIENT_STOCK')
