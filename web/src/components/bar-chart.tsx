@@ -1,6 +1,6 @@
 import { useElementWidth } from '../hooks/use-element-size';
-import { ChartData, Legend, type Series } from './chart-parts';
-import { MARGIN, PALETTE, labelStep, linear, niceTicks } from './chart-scale';
+import { ChartData, Legend, YAxisLabel, YGrid, withColors, type Series } from './chart-parts';
+import { MARGIN, labelStep, linear, niceTicks } from './chart-scale';
 
 /**
  * Bars per x label, one series stacked on another (parts of a whole: applied + failed) or
@@ -24,10 +24,7 @@ export function BarChart({
   yLabel?: string;
 }) {
   const [boxRef, width] = useElementWidth<HTMLDivElement>();
-  const colored = series.map((s, k) => ({
-    ...s,
-    color: s.color ?? PALETTE[k % PALETTE.length] ?? '#2563eb',
-  }));
+  const colored = withColors(series);
   const n = labels.length;
   const totals = labels.map((_, i) =>
     stacked
@@ -55,23 +52,8 @@ export function BarChart({
           aria-label={`${title}: ${colored.map((s) => s.name).join(', ')} per period, ${n} periods${stacked ? `, ${format(total)} in all` : ''}`}
         >
           <title>{title}</title>
-          {ticks.map((t) => (
-            <g key={t}>
-              <line className="grid" x1={MARGIN.left} x2={MARGIN.left + plotW} y1={y(t)} y2={y(t)} />
-              <text className="tick" x={MARGIN.left - 8} y={y(t)} dy="0.32em" textAnchor="end">
-                {format(t)}
-              </text>
-            </g>
-          ))}
-          {yLabel && (
-            <text
-              className="axis-label"
-              transform={`translate(12 ${MARGIN.top + plotH / 2}) rotate(-90)`}
-              textAnchor="middle"
-            >
-              {yLabel}
-            </text>
-          )}
+          <YGrid ticks={ticks} y={y} plotW={plotW} format={format} />
+          {yLabel && <YAxisLabel label={yLabel} plotH={plotH} />}
           {labels.map((label, i) => {
             const cx = MARGIN.left + band * i + band / 2;
             let base = 0;

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { MARGIN, PALETTE } from './chart-scale';
 import { DataTable } from './data-table';
 
 export interface Series {
@@ -6,6 +7,49 @@ export interface Series {
   values: (number | null)[];
   color?: string;
   dashed?: boolean;
+}
+
+/** Each series with its colour: its own, or the palette's in turn. */
+export function withColors(series: Series[]): (Series & { color: string })[] {
+  return series.map((s, k) => ({
+    ...s,
+    color: s.color ?? PALETTE[k % PALETTE.length] ?? '#2563eb',
+  }));
+}
+
+/** The horizontal grid line and the value label at each tick of the y axis. */
+export function YGrid({
+  ticks,
+  y,
+  plotW,
+  format,
+}: {
+  ticks: number[];
+  y: (v: number) => number;
+  plotW: number;
+  format: (v: number) => string;
+}) {
+  return ticks.map((t) => (
+    <g key={t}>
+      <line className="grid" x1={MARGIN.left} x2={MARGIN.left + plotW} y1={y(t)} y2={y(t)} />
+      <text className="tick" x={MARGIN.left - 8} y={y(t)} dy="0.32em" textAnchor="end">
+        {format(t)}
+      </text>
+    </g>
+  ));
+}
+
+/** The y axis' name, turned to run up its side. */
+export function YAxisLabel({ label, plotH }: { label: string; plotH: number }) {
+  return (
+    <text
+      className="axis-label"
+      transform={`translate(12 ${MARGIN.top + plotH / 2}) rotate(-90)`}
+      textAnchor="middle"
+    >
+      {label}
+    </text>
+  );
 }
 
 /** The legend under a chart: each series' swatch (solid or dashed) and name. */

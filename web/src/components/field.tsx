@@ -24,3 +24,39 @@ export function Field({
     </div>
   );
 }
+
+/** A required number, kept as typed; `min` and `max` bound it, `step` is any fraction unless given. */
+export function NumberField({
+  label,
+  hint,
+  min,
+  max,
+  step = 'any',
+  value,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  min: string;
+  max?: string;
+  step?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      {(props) => (
+        <input
+          {...props}
+          type="number"
+          min={min}
+          max={max}
+          step={step}
+          required
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}

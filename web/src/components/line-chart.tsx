@@ -1,7 +1,7 @@
 import { useState, type MouseEvent } from 'react';
 import { useElementWidth } from '../hooks/use-element-size';
-import { ChartData, Legend, type Series } from './chart-parts';
-import { MARGIN, PALETTE, labelStep, linear, niceTicks } from './chart-scale';
+import { ChartData, Legend, YAxisLabel, YGrid, withColors, type Series } from './chart-parts';
+import { MARGIN, labelStep, linear, niceTicks } from './chart-scale';
 
 export interface ReferenceLine {
   label: string;
@@ -69,10 +69,7 @@ export function LineChart({
 }) {
   const [boxRef, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
-  const colored = series.map((s, k) => ({
-    ...s,
-    color: s.color ?? PALETTE[k % PALETTE.length] ?? '#2563eb',
-  }));
+  const colored = withColors(series);
   const all = [...colored.flatMap((s) => s.values), ...referenceLines.map((r) => r.value)].filter(
     (v): v is number => v !== null && Number.isFinite(v),
   );
@@ -112,14 +109,7 @@ export function LineChart({
           onMouseLeave={() => setHover(null)}
         >
           <title>{title}</title>
-          {ticks.map((t) => (
-            <g key={t}>
-              <line className="grid" x1={MARGIN.left} x2={MARGIN.left + plotW} y1={y(t)} y2={y(t)} />
-              <text className="tick" x={MARGIN.left - 8} y={y(t)} dy="0.32em" textAnchor="end">
-                {format(t)}
-              </text>
-            </g>
-          ))}
+          <YGrid ticks={ticks} y={y} plotW={plotW} format={format} />
           <line className="axis" x1={MARGIN.left} x2={MARGIN.left + plotW} y1={y(yMin)} y2={y(yMin)} />
           {labels.map((label, i) =>
             i % step === 0 ? (
@@ -128,15 +118,7 @@ export function LineChart({
               </text>
             ) : null,
           )}
-          {yLabel && (
-            <text
-              className="axis-label"
-              transform={`translate(12 ${MARGIN.top + plotH / 2}) rotate(-90)`}
-              textAnchor="middle"
-            >
-              {yLabel}
-            </text>
-          )}
+          {yLabel && <YAxisLabel label={yLabel} plotH={plotH} />}
           {referenceLines.map((r, k) => (
             <g key={r.label}>
               <line

@@ -15,6 +15,7 @@ import { Field } from '../components/field';
 import { LiveStatus, PageHeader, Panel } from '../components/layout';
 import { LineChart } from '../components/line-chart';
 import { EmptyState, Loaded } from '../components/problem';
+import { systemColumn } from '../components/system-column';
 import { formatDateTime, formatDay, formatNumber, formatPercent, humanize } from '../format';
 import { useApi, type ApiState } from '../hooks/use-api';
 import { replaceParams, useHashRoute } from '../router';
@@ -96,20 +97,7 @@ function SystemsTable({ systems, kpis }: { systems: ExternalSystem[]; kpis: Kpis
         </EmptyState>
       }
       columns={[
-        {
-          id: 'name',
-          header: 'System',
-          rowHeader: true,
-          sortValue: (s) => s.name,
-          cell: (s) => (
-            <>
-              {s.name}
-              <span className="cell-sub">
-                {s.code} · {s.kind.toUpperCase()}
-              </span>
-            </>
-          ),
-        },
+        systemColumn,
         {
           id: 'health',
           header: 'Health',

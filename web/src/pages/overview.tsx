@@ -9,6 +9,7 @@ import { LiveStatus, PageHeader, Panel } from '../components/layout';
 import { LineChart } from '../components/line-chart';
 import { durationTicks } from '../components/chart-scale';
 import { EmptyState, Loaded } from '../components/problem';
+import { systemColumn } from '../components/system-column';
 import { Sparkline } from '../components/sparkline';
 import { formatAgo, formatDay, formatDuration, formatNumber, formatPercent } from '../format';
 import { useApi } from '../hooks/use-api';
@@ -208,20 +209,7 @@ export function SystemHealthTable({ systems, days }: { systems: SystemKpi[]; day
         </EmptyState>
       }
       columns={[
-        {
-          id: 'system',
-          header: 'System',
-          rowHeader: true,
-          sortValue: (s) => s.name,
-          cell: (s) => (
-            <>
-              {s.name}
-              <span className="cell-sub">
-                {s.code} · {s.kind.toUpperCase()}
-              </span>
-            </>
-          ),
-        },
+        systemColumn,
         {
           id: 'health',
           header: 'Health and why',

@@ -1,13 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { request } from '../api';
 import type { ApprovalQueueItem, WorkOrder } from '../api-types';
-import { Field } from '../components/field';
-import { ProblemMessage } from '../components/problem';
+import {
+  ApproveRejectButtons,
+  DecisionActions,
+  ReasonField,
+  submittedDecision,
+  type Decision,
+} from '../components/form-action';
 import { formatNumber, humanize } from '../format';
 import { useAction } from '../hooks/use-api';
 import { useSession } from '../session';
-
-type Decision = 'approve' | 'reject';
 
 /**
  * Approve or reject one waiting work order, with the reason the hub records. A manager-level
@@ -34,11 +37,7 @@ export function ApprovalDecision({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    // Which of the two submit buttons was pressed.
-    const submitter = (event.nativeEvent as SubmitEvent).submitter;
-    const decision: Decision =
-      submitter instanceof HTMLButtonElement && submitter.value === 'reject' ? 'reject' : 'approve';
-    if (await decide.run(decision)) onDone();
+    if (await decide.run(submittedDecision(event))) onDone();
   };
 
   return (
@@ -53,43 +52,15 @@ export function ApprovalDecision({
           A manager must decide this one: your role lacks workorder:approve_manager.
         </p>
       )}
-      <Field label="Reason" hint="Recorded in the audit trail with your decision.">
-        {(props) => (
-          <textarea
-            {...props}
-            autoFocus
-            required
-            maxLength={500}
-            rows={2}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        )}
-      </Field>
-      {decide.error && <ProblemMessage error={decide.error} context="The decision was not recorded" />}
-      <div className="form-actions">
-        <button
-          type="submit"
-          className="button primary"
-          name="decision"
-          value="approve"
-          disabled={!allowed || decide.pending || !reason.trim()}
-        >
-          Approve
-        </button>
-        <button
-          type="submit"
-          className="button danger"
-          name="decision"
-          value="reject"
-          disabled={!allowed || decide.pending || !reason.trim()}
-        >
-          Reject
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <ReasonField
+        label="Reason"
+        hint="Recorded in the audit trail with your decision."
+        value={reason}
+        onChange={setReason}
+      />
+      <DecisionActions error={decide.error} failure="The decision was not recorded" onCancel={onCancel}>
+        <ApproveRejectButtons disabled={!allowed || decide.pending || !reason.trim()} />
+      </DecisionActions>
     </form>
   );
 }

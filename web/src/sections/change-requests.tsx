@@ -4,7 +4,13 @@ import type { ChangeRequest, Items } from '../api-types';
 import { Badge } from '../components/badge';
 import { DataTable } from '../components/data-table';
 import { Field } from '../components/field';
-import { EmptyState, Loaded, ProblemMessage } from '../components/problem';
+import {
+  ApproveRejectButtons,
+  DecisionActions,
+  submittedDecision,
+  type Decision,
+} from '../components/form-action';
+import { EmptyState, Loaded } from '../components/problem';
 import { formatDateTime, humanize } from '../format';
 import { useAction, useApi } from '../hooks/use-api';
 import { useSession } from '../session';
@@ -148,7 +154,7 @@ function DecisionForm({
   onDone: (text: string) => void;
 }) {
   const [note, setNote] = useState('');
-  const decide = useAction((decision: 'approve' | 'reject') =>
+  const decide = useAction((decision: Decision) =>
     request<{ changeRequest: ChangeRequest; reason: string }>(
       `/api/v1/change-requests/${encodeURIComponent(change.id)}/${decision}`,
       { method: 'POST', body: note.trim() ? { note: note.trim() } : {} },
@@ -156,10 +162,7 @@ function DecisionForm({
   );
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const submitter = (event.nativeEvent as SubmitEvent).submitter;
-    const decision =
-      submitter instanceof HTMLButtonElement && submitter.value === 'reject' ? 'reject' : 'approve';
-    const done = await decide.run(decision);
+    const done = await decide.run(submittedDecision(event));
     if (done) onDone(`Change to ${change.partNumber} ${done.changeRequest.status}: ${done.reason}`);
   };
   return (
@@ -181,30 +184,9 @@ function DecisionForm({
           />
         )}
       </Field>
-      {decide.error && <ProblemMessage error={decide.error} context="The decision was not recorded" />}
-      <div className="form-actions">
-        <button
-          type="submit"
-          name="decision"
-          value="approve"
-          className="button primary"
-          disabled={decide.pending}
-        >
-          Approve
-        </button>
-        <button
-          type="submit"
-          name="decision"
-          value="reject"
-          className="button danger"
-          disabled={decide.pending}
-        >
-          Reject
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <DecisionActions error={decide.error} failure="The decision was not recorded" onCancel={onCancel}>
+        <ApproveRejectButtons disabled={decide.pending} />
+      </DecisionActions>
     </form>
   );
 }

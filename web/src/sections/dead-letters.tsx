@@ -3,7 +3,7 @@ import { request } from '../api';
 import type { InboxMessage, IntegrationError, Items, RetryOutcome } from '../api-types';
 import { Badge } from '../components/badge';
 import { DataTable } from '../components/data-table';
-import { Field } from '../components/field';
+import { DecisionActions, ReasonField } from '../components/form-action';
 import { Reasons } from '../components/layout';
 import { EmptyState, Loaded, ProblemMessage } from '../components/problem';
 import { formatAgo, formatDateTime, humanize } from '../format';
@@ -223,22 +223,14 @@ function DiscardForm({
         Give up on this message from {entry.systemCode}. Nothing is applied; the decision and its reason are
         audited.
       </p>
-      <Field label="Reason for discarding" hint="At least 3 characters, e.g. “ERP resent the event in full”.">
-        {(props) => (
-          <textarea
-            {...props}
-            autoFocus
-            required
-            minLength={3}
-            maxLength={500}
-            rows={2}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        )}
-      </Field>
-      {discard.error && <ProblemMessage error={discard.error} context="The message was not discarded" />}
-      <div className="form-actions">
+      <ReasonField
+        label="Reason for discarding"
+        hint="At least 3 characters, e.g. “ERP resent the event in full”."
+        minLength={3}
+        value={reason}
+        onChange={setReason}
+      />
+      <DecisionActions error={discard.error} failure="The message was not discarded" onCancel={onCancel}>
         <button
           type="submit"
           className="button danger"
@@ -246,10 +238,7 @@ function DiscardForm({
         >
           Discard message
         </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      </DecisionActions>
     </form>
   );
 }

@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { request } from '../api';
 import type { Items, PlanningOverride } from '../api-types';
 import { DataTable } from '../components/data-table';
-import { Field } from '../components/field';
-import { EmptyState, Loaded, ProblemMessage } from '../components/problem';
+import { Field, NumberField } from '../components/field';
+import { SubmitAction } from '../components/form-action';
+import { EmptyState, Loaded } from '../components/problem';
 import { formatNumber, humanize } from '../format';
 import { useAction, useApi } from '../hooks/use-api';
 import { useSession } from '../session';
@@ -117,19 +118,7 @@ function OverrideForm({
           </select>
         )}
       </Field>
-      <Field label="Value">
-        {(props) => (
-          <input
-            {...props}
-            type="number"
-            min="0"
-            step="any"
-            required
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-          />
-        )}
-      </Field>
+      <NumberField label="Value" min="0" value={value} onChange={setValue} />
       <Field label="Valid from">
         {(props) => (
           <input {...props} type="date" required value={from} onChange={(e) => setFrom(e.target.value)} />
@@ -154,20 +143,19 @@ function OverrideForm({
           )}
         </Field>
       </div>
-      <div className="form-actions full">
-        <button type="submit" className="button primary" disabled={save.pending}>
-          {save.pending ? 'Saving…' : 'Save override'}
-        </button>
-      </div>
-      <div className="full" aria-live="polite">
-        {save.error && <ProblemMessage error={save.error} context="The override was not saved" />}
-        {save.result && (
+      <SubmitAction
+        action={save}
+        label="Save override"
+        pendingLabel="Saving…"
+        failure="The override was not saved"
+        full
+        done={(saved) => (
           <p className="success" role="status">
-            Override saved: {humanize(save.result.kind).toLowerCase()} {formatNumber(save.result.value)} until{' '}
-            {save.result.validTo.slice(0, 10)}.
+            Override saved: {humanize(saved.kind).toLowerCase()} {formatNumber(saved.value)} until{' '}
+            {saved.validTo.slice(0, 10)}.
           </p>
         )}
-      </div>
+      />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { request } from '../api';
 import type { Location, PlanningRun } from '../api-types';
 import { DataTable } from '../components/data-table';
-import { Field } from '../components/field';
+import { Field, NumberField } from '../components/field';
 import { Reasons } from '../components/layout';
 import { ProblemMessage } from '../components/problem';
 import { ProgressBar } from '../components/progress';
@@ -67,20 +67,7 @@ export function PlanningRunForm({ locations }: { locations: Location[] }) {
             </select>
           )}
         </Field>
-        <Field label="Lead time (months)">
-          {(props) => (
-            <input
-              {...props}
-              type="number"
-              min="0.1"
-              max="104"
-              step="any"
-              required
-              value={leadTime}
-              onChange={(e) => setLeadTime(e.target.value)}
-            />
-          )}
-        </Field>
+        <NumberField label="Lead time (months)" min="0.1" max="104" value={leadTime} onChange={setLeadTime} />
         <Field label="Replenish by">
           {(props) => (
             <select

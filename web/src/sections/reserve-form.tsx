@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { request } from '../api';
 import type { DemandType, Location, ReservationInput, ReservationResult, StockRow } from '../api-types';
-import { Field } from '../components/field';
+import { Field, NumberField } from '../components/field';
+import { SubmitAction } from '../components/form-action';
 import { Reasons } from '../components/layout';
-import { ProblemMessage } from '../components/problem';
 import { formatNumber } from '../format';
 import { useAction } from '../hooks/use-api';
 
@@ -66,19 +66,7 @@ export function ReserveForm({
           </select>
         )}
       </Field>
-      <Field label="Quantity">
-        {(props) => (
-          <input
-            {...props}
-            type="number"
-            min="0"
-            step="any"
-            required
-            value={quantity}
-            onChange={(e) => setQuantity(e.target.value)}
-          />
-        )}
-      </Field>
+      <NumberField label="Quantity" min="0" value={quantity} onChange={setQuantity} />
       <Field label="Demand type">
         {(props) => (
           <select {...props} value={demandType} onChange={(e) => setDemandType(e.target.value as DemandType)}>
@@ -87,20 +75,15 @@ export function ReserveForm({
           </select>
         )}
       </Field>
-      <Field label="Priority" hint="0 to 1000; higher outranks lower.">
-        {(props) => (
-          <input
-            {...props}
-            type="number"
-            min="0"
-            max="1000"
-            step="1"
-            required
-            value={priority}
-            onChange={(e) => setPriority(e.target.value)}
-          />
-        )}
-      </Field>
+      <NumberField
+        label="Priority"
+        hint="0 to 1000; higher outranks lower."
+        min="0"
+        max="1000"
+        step="1"
+        value={priority}
+        onChange={setPriority}
+      />
       <Field label="Demand reference" hint="The work order or transfer order the parts are for.">
         {(props) => (
           <input
@@ -114,33 +97,27 @@ export function ReserveForm({
           />
         )}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button primary" disabled={reserve.pending}>
-          {reserve.pending ? 'Reserving…' : 'Reserve'}
-        </button>
-      </div>
-      <div className="form-outcome" aria-live="polite">
-        {reserve.error && <ProblemMessage error={reserve.error} context="The reservation was not made" />}
-        {reserve.result && (
+      <SubmitAction
+        action={reserve}
+        label="Reserve"
+        pendingLabel="Reserving…"
+        failure="The reservation was not made"
+        done={({ reservation, reasons, preempted }) => (
           <div className="success" role="status">
             <p className="strong">
-              Reserved {formatNumber(reserve.result.reservation.quantity)} ×{' '}
-              {reserve.result.reservation.partNumber} at {reserve.result.reservation.locationCode} for{' '}
-              {reserve.result.reservation.demandRef} ({reserve.result.reservation.id}).
+              Reserved {formatNumber(reservation.quantity)} × {reservation.partNumber} at{' '}
+              {reservation.locationCode} for {reservation.demandRef} ({reservation.id}).
             </p>
-            <Reasons reasons={reserve.result.reasons} />
-            {reserve.result.preempted.length > 0 && (
+            <Reasons reasons={reasons} />
+            {preempted.length > 0 && (
               <p>
                 It took stock from weaker reservations:{' '}
-                {reserve.result.preempted
-                  .map((p) => `${p.demandRef} (${formatNumber(p.quantity)})`)
-                  .join(', ')}
-                .
+                {preempted.map((p) => `${p.demandRef} (${formatNumber(p.quantity)})`).join(', ')}.
               </p>
             )}
           </div>
         )}
-      </div>
+      />
     </form>
   );
 }
