@@ -15,7 +15,7 @@ import { Field } from '../components/field';
 import { LiveStatus, PageHeader, Panel } from '../components/layout';
 import { LineChart } from '../components/line-chart';
 import { EmptyState, Loaded } from '../components/problem';
-import { systemColumn } from '../components/system-column';
+import { HEALTH_ORDER, systemColumn } from '../components/system-column';
 import { formatDateTime, formatDay, formatNumber, formatPercent, humanize } from '../format';
 import { useApi, type ApiState } from '../hooks/use-api';
 import { replaceParams, useHashRoute } from '../router';
@@ -101,7 +101,10 @@ function SystemsTable({ systems, kpis }: { systems: ExternalSystem[]; kpis: Kpis
         {
           id: 'health',
           header: 'Health',
-          sortValue: (s) => health.get(s.code)?.health ?? null,
+          sortValue: (s) => {
+            const h = health.get(s.code)?.health;
+            return h === undefined ? null : HEALTH_ORDER[h];
+          },
           cell: (s) => {
             const h = health.get(s.code);
             return h ? <Badge value={h.health} /> : '—';

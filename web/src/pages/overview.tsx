@@ -9,13 +9,12 @@ import { LiveStatus, PageHeader, Panel } from '../components/layout';
 import { LineChart } from '../components/line-chart';
 import { durationTicks } from '../components/chart-scale';
 import { EmptyState, Loaded } from '../components/problem';
-import { systemColumn } from '../components/system-column';
+import { HEALTH_ORDER, systemColumn } from '../components/system-column';
 import { Sparkline } from '../components/sparkline';
 import { formatAgo, formatDay, formatDuration, formatNumber, formatPercent } from '../format';
 import { useApi } from '../hooks/use-api';
 
 const WINDOWS = [7, 14, 30, 90];
-const HEALTH_ORDER = { failing: 0, degraded: 1, healthy: 2, idle: 3 } as const;
 
 /** M7.1: the service KPIs now and per day, refreshed every 10 seconds. */
 export function OverviewPage() {
