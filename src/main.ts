@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { openStore, type Store } from './db/index.js';
-import { buildApp } from './http/app.js';
-import { createMetrics } from './http/metrics.js';
 import { ensureDefaultTenant, registerAdminKey, type Tenant } from './modules/access/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { HubConfig } from './platform/config.js';
@@ -64,6 +62,12 @@ export async function openHub(
 ): Promise<Hub> {
   const core = await openCore(config, inject);
   try {
+    // Loaded here, not at the top: commands that only need the core (import, verify…) skip
+    // the HTTP server and every route's modules.
+    const [{ buildApp }, { createMetrics }] = await Promise.all([
+      import('./http/app.js'),
+      import('./http/metrics.js'),
+    ]);
     const app = await buildApp(
       { store: core.store, clock: core.clock, ids: core.ids, random: core.random, metrics: createMetrics() },
       {

@@ -24,19 +24,32 @@ export function parseColumnMapping(
 }
 
 /**
- * Picks the mapped fields out of a CSV record; empty cells are left out so defaults apply.
- * The mapping is turned into a list once, as this runs for every row of a file.
+ * Picks the mapped fields out of a record's cells (laid out as csv-batches.ts hands them over,
+ * the cells in the order of the header's `columns`); empty cells are left out so defaults
+ * apply. Where each field's cell is is worked out once per header, as this runs for every row.
  */
-export function columnPicker(
+export function cellPicker(
   mapping: Record<string, string>,
-): (record: Record<string, string>) => Record<string, string> {
+): (
+  columns: readonly string[],
+) => (cells: readonly string[], at: number, width: number) => Record<string, string> {
   const pairs = Object.entries(mapping);
-  return (record) => {
+  let last: { columns: readonly string[]; pick: ReturnType<typeof pickerFor> } | null = null;
+  return (columns) => {
+    if (last?.columns !== columns) last = { columns, pick: pickerFor(pairs, columns) };
+    return last.pick;
+  };
+}
+
+function pickerFor(pairs: Array<[string, string]>, columns: readonly string[]) {
+  const wanted = pairs
+    .map(([field, header]) => ({ field, index: columns.indexOf(header) }))
+    .filter((w) => w.index >= 0);
+  return (cells: readonly string[], at: number, width: number): Record<string, string> => {
     const out: Record<string, string> = {};
-    for (const [field, header] of pairs) {
-      const value = record[header];
-      if (value === undefined) continue;
-      const trimmed = value.trim();
+    for (const { field, index } of wanted) {
+      if (index >= width) continue;
+      const trimmed = (cells[at + index] as string).trim();
       if (trimmed !== '') out[field] = trimmed;
     }
     return out;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { PartXrefsTable, PartsTable, Store, XrefConflictsTable } from '../../../db/index.js';
-import { runWork, type Work } from '../../../kernel/index.js';
+import { isUniqueViolation, runWork, type Work } from '../../../kernel/index.js';
 import { isoTimestamp } from '../../../platform/clock.js';
 import type { Ctx } from '../../../platform/context.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
@@ -9,9 +9,9 @@ import { defaultWholeUnits } from '../catalog.schemas.js';
 import { numberNormalizer } from '../normalization.js';
 import type { Scheme } from '../references.schemas.js';
 import { INTERNAL_SCHEME, listSchemes } from '../xrefs.service.js';
-import { insertRows, inLists } from './bulk-statements.js';
-import { columnPicker, parseColumnMapping } from './columns.js';
-import { csvRecords } from './csv-records.js';
+import { duringBulkWrite, insertRows, inLists } from './bulk-statements.js';
+import { cellPicker, parseColumnMapping } from './columns.js';
+import { csvRecordBatches, recordAt, type RecordBatch } from './csv-batches.js';
 import { checkPart, checkXref, type PartRow } from './row-checks.js';
 
 export const IMPORT_KINDS = ['parts', 'xrefs'] as const;
@@ -52,8 +52,11 @@ export interface ImportOptions {
 
 interface Row {
   line: number;
-  record: Record<string, string>;
   fields: Record<string, string>;
+  /** Where the row's cells are: the whole record is rebuilt only for a reject. */
+  batch: RecordBatch;
+  at: number;
+  width: number;
 }
 
 /**
@@ -68,7 +71,23 @@ export async function importCsv(
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const started = Date.now();
-  const pick = columnPicker(parseColumnMapping(options.mapping, FIELDS[options.kind]));
+  // The file is parsed on another thread while this one writes; reading starts now.
+  const records = csvRecordBatches(source);
+  try {
+    return await importRecords(store, ctx, records, options, started);
+  } finally {
+    await records.return();
+  }
+}
+
+async function importRecords(
+  store: Store,
+  ctx: Ctx,
+  records: AsyncIterable<RecordBatch>,
+  options: ImportOptions,
+  started: number,
+): Promise<ImportSummary> {
+  const pick = cellPicker(parseColumnMapping(options.mapping, FIELDS[options.kind]));
   const batchSize = options.batchSize ?? 2000;
   const summary: ImportSummary = {
     kind: options.kind,
@@ -82,9 +101,8 @@ export async function importCsv(
   };
   const reject = (row: Row, code: string, reason: string) => {
     summary.rejected += 1;
-    options.onReject({ line: row.line, code, reason, record: row.record });
+    options.onReject({ line: row.line, code, reason, record: recordAt(row.batch, row.at, row.width) });
   };
-  const records = csvRecords(source);
   const seen = new Map<string, number>();
   // Schemes are read once per import, each with its rules prepared for many numbers.
   const schemes = new Map<string, ImportScheme>();
@@ -106,30 +124,44 @@ export async function importCsv(
     summary.batches += 1;
     options.onProgress?.({ ...summary, durationMs: Date.now() - started });
   };
-  try {
-    for await (const item of records) {
-      summary.rows += 1;
-      const row: Row = { line: item.line, record: item.record, fields: pick(item.record) };
-      // A part number seen earlier in the same file is a duplicate, reported against its
-      // first line. Cross-references need no such check: a repeated one finds itself as the
-      // owner of its number and counts as unchanged.
-      const key = options.kind === 'parts' ? row.fields.partNumber : undefined;
-      if (key) {
-        const first = seen.get(key);
-        if (first !== undefined) {
-          reject(row, 'DUPLICATE_ROW', `same part number as line ${first}`);
-          continue;
+  // SQLite's settings for bulk writes hold while this import writes (bulk-statements.ts).
+  await duringBulkWrite(store, async () => {
+    try {
+      for await (const parsed of records) {
+        const fieldsOf = pick(parsed.columns);
+        for (let i = 0, at = 0; i < parsed.lines.length; i++) {
+          const width = parsed.widths[i] as number;
+          const row: Row = {
+            line: parsed.lines[i] as number,
+            fields: fieldsOf(parsed.cells, at, width),
+            batch: parsed,
+            at,
+            width,
+          };
+          at += width;
+          summary.rows += 1;
+          // A part number seen earlier in the same file is a duplicate, reported against its
+          // first line. Cross-references need no such check: a repeated one finds itself as the
+          // owner of its number and counts as unchanged.
+          const key = options.kind === 'parts' ? row.fields.partNumber : undefined;
+          if (key) {
+            const first = seen.get(key);
+            if (first !== undefined) {
+              reject(row, 'DUPLICATE_ROW', `same part number as line ${first}`);
+              continue;
+            }
+            seen.set(key, row.line);
+          }
+          batch.push(row);
+          if (batch.length >= batchSize) await flush();
         }
-        seen.set(key, row.line);
       }
-      batch.push(row);
-      if (batch.length >= batchSize) await flush();
+    } catch (error) {
+      if (isAppError(error)) throw error;
+      throw new AppError('VALIDATION_FAILED', `The file is not readable CSV: ${(error as Error).message}`);
     }
-  } catch (error) {
-    if (isAppError(error)) throw error;
-    throw new AppError('VALIDATION_FAILED', `The file is not readable CSV: ${(error as Error).message}`);
-  }
-  await flush();
+    await flush();
+  });
   summary.durationMs = Date.now() - started;
   return summary;
 }
@@ -232,14 +264,7 @@ async function importXrefs(
   reject: (row: Row, code: string, reason: string) => void,
   summary: ImportSummary,
 ): Promise<void> {
-  const candidates: Array<{
-    row: Row;
-    partNumber: string;
-    scheme: Scheme;
-    raw: string;
-    normalized: string;
-    source: string;
-  }> = [];
+  const candidates: XrefCandidate[] = [];
   for (const row of rows) {
     const xref = checkXref(row.fields);
     if (typeof xref === 'string') {
@@ -270,7 +295,7 @@ async function importXrefs(
     });
   }
   if (candidates.length === 0) return;
-  // Set-based reads for the whole batch: the parts it names, and who owns its numbers now.
+  // A set-based read for the whole batch: the parts it names.
   const partIds = new Map<string, string>();
   for (const list of inLists([...new Set(candidates.map((c) => c.partNumber))])) {
     const found = await w.trx
@@ -281,76 +306,19 @@ async function importXrefs(
       .execute();
     for (const p of found) partIds.set(p.part_number, p.id);
   }
-  const numbersByScheme = new Map<string, Set<string>>();
-  for (const c of candidates) {
-    let numbers = numbersByScheme.get(c.scheme.code);
-    if (!numbers) numbersByScheme.set(c.scheme.code, (numbers = new Set()));
-    numbers.add(c.normalized);
-  }
-  const owners = new Map<string, string>();
-  for (const [code, numbers] of numbersByScheme) {
-    for (const list of inLists([...numbers])) {
-      const found = await w.trx
-        .selectFrom('part_xrefs')
-        .select(['number_normalized', 'part_id'])
-        .where('tenant_id', '=', w.ctx.tenantId)
-        .where('scheme_code', '=', code)
-        .where('number_normalized', 'in', list)
-        .execute();
-      for (const f of found) owners.set(`${code}|${f.number_normalized}`, f.part_id);
-    }
-  }
   const now = isoTimestamp(w.ctx.clock);
-  const inserts: Array<Insertable<PartXrefsTable>> = [];
-  const conflicts: Array<Insertable<XrefConflictsTable> & { id: string }> = [];
-  for (const c of candidates) {
-    const partId = partIds.get(c.partNumber);
-    if (!partId) {
-      reject(c.row, 'PART_NOT_FOUND', `no part '${c.partNumber}'`);
-      continue;
-    }
-    const key = `${c.scheme.code}|${c.normalized}`;
-    const owner = owners.get(key);
-    if (owner === partId) {
-      summary.unchanged += 1;
-      continue;
-    }
-    if (owner) {
-      const id = w.ctx.ids.next('xcf');
-      conflicts.push({
-        id,
-        tenant_id: w.ctx.tenantId,
-        scheme_code: c.scheme.code,
-        number_normalized: c.normalized,
-        number_raw: c.raw,
-        existing_part_id: owner,
-        proposed_part_id: partId,
-        source: c.source,
-        status: 'open',
-        created_at: now,
-        resolved_at: null,
-      });
-      reject(
-        c.row,
-        'XREF_CONFLICT',
-        `${c.scheme.code} number '${c.raw}' already points at another part (conflict ${id})`,
-      );
-      continue;
-    }
-    // Later rows of this batch with the same number now meet this one as its owner.
-    owners.set(key, partId);
-    inserts.push({
-      tenant_id: w.ctx.tenantId,
-      scheme_code: c.scheme.code,
-      number_normalized: c.normalized,
-      number_raw: c.raw,
-      part_id: partId,
-      source: c.source,
-      created_at: now,
-    });
+  // Most batches bring only numbers nobody owns yet: insert them without first asking who
+  // owns them, and ask (set-based, as a re-run or a conflicting file needs) only when the
+  // store refuses one. Nothing is counted or rejected before the plan that lands is known.
+  let plan = planXrefs(w, candidates, partIds, new Map(), now);
+  if (!(await insertUnlessTaken(w, plan.inserts))) {
+    plan = planXrefs(w, candidates, partIds, await xrefOwners(w, candidates), now);
+    await insertRows(w, 'part_xrefs', plan.inserts);
   }
-  await insertRows(w, 'part_xrefs', inserts);
+  const { inserts, conflicts } = plan;
   await insertRows(w, 'xref_conflicts', conflicts);
+  for (const [row, code, reason] of plan.rejects) reject(row, code, reason);
+  summary.unchanged += plan.unchanged;
   summary.created += inserts.length;
   summary.conflicts += conflicts.length;
   if (inserts.length > 0 || conflicts.length > 0) {
@@ -370,4 +338,121 @@ async function importXrefs(
       payload: { batchId, created: inserts.length, conflicts: conflicts.map((c) => c.id) },
     });
   }
+}
+
+interface XrefCandidate {
+  row: Row;
+  partNumber: string;
+  scheme: Scheme;
+  raw: string;
+  normalized: string;
+  source: string;
+}
+
+interface XrefPlan {
+  inserts: Array<Insertable<PartXrefsTable>>;
+  conflicts: Array<Insertable<XrefConflictsTable> & { id: string }>;
+  rejects: Array<[Row, string, string]>;
+  unchanged: number;
+}
+
+/** What a batch does given who owns its numbers before it (`owners`, keyed scheme|number). */
+function planXrefs(
+  w: Work,
+  candidates: readonly XrefCandidate[],
+  partIds: ReadonlyMap<string, string>,
+  owners: Map<string, string>,
+  now: string,
+): XrefPlan {
+  const plan: XrefPlan = { inserts: [], conflicts: [], rejects: [], unchanged: 0 };
+  for (const c of candidates) {
+    const partId = partIds.get(c.partNumber);
+    if (!partId) {
+      plan.rejects.push([c.row, 'PART_NOT_FOUND', `no part '${c.partNumber}'`]);
+      continue;
+    }
+    const key = `${c.scheme.code}|${c.normalized}`;
+    const owner = owners.get(key);
+    if (owner === partId) {
+      plan.unchanged += 1;
+      continue;
+    }
+    if (owner) {
+      const id = w.ctx.ids.next('xcf');
+      plan.conflicts.push({
+        id,
+        tenant_id: w.ctx.tenantId,
+        scheme_code: c.scheme.code,
+        number_normalized: c.normalized,
+        number_raw: c.raw,
+        existing_part_id: owner,
+        proposed_part_id: partId,
+        source: c.source,
+        status: 'open',
+        created_at: now,
+        resolved_at: null,
+      });
+      plan.rejects.push([
+        c.row,
+        'XREF_CONFLICT',
+        `${c.scheme.code} number '${c.raw}' already points at another part (conflict ${id})`,
+      ]);
+      continue;
+    }
+    // Later rows of this batch with the same number now meet this one as its owner.
+    owners.set(key, partId);
+    plan.inserts.push({
+      tenant_id: w.ctx.tenantId,
+      scheme_code: c.scheme.code,
+      number_normalized: c.normalized,
+      number_raw: c.raw,
+      part_id: partId,
+      source: c.source,
+      created_at: now,
+    });
+  }
+  return plan;
+}
+
+/** Who owns the candidates' numbers now, keyed scheme|number: set-based, per scheme. */
+async function xrefOwners(w: Work, candidates: readonly XrefCandidate[]): Promise<Map<string, string>> {
+  const numbersByScheme = new Map<string, Set<string>>();
+  for (const c of candidates) {
+    let numbers = numbersByScheme.get(c.scheme.code);
+    if (!numbers) numbersByScheme.set(c.scheme.code, (numbers = new Set()));
+    numbers.add(c.normalized);
+  }
+  const owners = new Map<string, string>();
+  for (const [code, numbers] of numbersByScheme) {
+    for (const list of inLists([...numbers])) {
+      const found = await w.trx
+        .selectFrom('part_xrefs')
+        .select(['number_normalized', 'part_id'])
+        .where('tenant_id', '=', w.ctx.tenantId)
+        .where('scheme_code', '=', code)
+        .where('number_normalized', 'in', list)
+        .execute();
+      for (const f of found) owners.set(`${code}|${f.number_normalized}`, f.part_id);
+    }
+  }
+  return owners;
+}
+
+/**
+ * Inserts cross-references in a savepoint; false, with nothing inserted, when one of their
+ * numbers is taken already (by an earlier import, or by a writer that got there first).
+ */
+async function insertUnlessTaken(w: Work, inserts: Array<Insertable<PartXrefsTable>>): Promise<boolean> {
+  if (inserts.length === 0) return true;
+  await sql`savepoint import_xrefs`.execute(w.trx);
+  try {
+    await insertRows(w, 'part_xrefs', inserts);
+  } catch (error) {
+    await sql`rollback to savepoint import_xrefs`.execute(w.trx);
+    await sql`release savepoint import_xrefs`.execute(w.trx);
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+  await sql`release savepoint import_xrefs`.execute(w.trx);
+  return true;
 }
