@@ -63,6 +63,28 @@ async function recordingClient(nameStatements = true) {
     }
   });
 
+  it('gives a first statement without values its own rows though the BEGIN travels in front of it', async () => {
+    const { client, sent } = await recordingClient();
+    try {
+      await client.query(DEFERRED_BEGIN);
+      const one = await client.query(`select label from ${table} where id = 2`);
+      expect(one.rows).toEqual([{ label: 'two' }]);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.text).toMatch(/^begin isolation level read committed;\n/);
+      const status = await client.query(
+        `select txid_current() > 0 as inside, now() = statement_timestamp() as fresh`,
+      );
+      expect(status.rows[0]).toEqual({ inside: true, fresh: false }); // still the BEGIN's transaction
+      await client.query('rollback');
+      await client.query(DEFERRED_BEGIN);
+      const two = await client.query(`select 1 as a; select 2 as b`);
+      expect((two as unknown as pg.QueryResult[]).map((r) => r.rows)).toEqual([[{ a: 1 }], [{ b: 2 }]]);
+      await client.query('rollback');
+    } finally {
+      await client.end();
+    }
+  });
+
   it('runs a marked plain read ahead of the BEGIN and sends BEGIN before the first other statement', async () => {
     const { client, sent } = await recordingClient();
     try {

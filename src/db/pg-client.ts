@@ -94,8 +94,13 @@ export function adaptClient(client: pg.PoolClient, options: ClientOptions): void
     const simple =
       typeof config === 'string' && (values === undefined || (Array.isArray(values) && values.length === 0));
     if (simple && config === 'rollback') return Promise.resolve({ ...NOTHING_SENT, command: 'ROLLBACK' });
-    // A simple query (the commit tail) carries the BEGIN in its own text: one round trip.
-    if (simple) return query(`${BEGIN};\n${config}`, values, callback);
+    // A simple query (the commit tail) carries the BEGIN in its own text: one round trip. Its
+    // caller gets the results it would have had without the BEGIN in front.
+    if (simple && callback === undefined)
+      return (query(`${BEGIN};\n${config}`) as Promise<unknown>).then((results) => {
+        const own = (results as unknown[]).slice(1);
+        return own.length === 1 ? own[0] : own;
+      });
     // pg runs its queue in order: the BEGIN goes first, without the caller waiting for it.
     (query(BEGIN) as Promise<unknown>).catch(() => undefined); // its failure fails the next query too
     return named(config, values, callback);
