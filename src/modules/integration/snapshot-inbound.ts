@@ -59,22 +59,45 @@ export async function processSnapshotInbound(
   }
   let chunk = 0;
   let commands = 0;
-  for await (const piece of pieces()) {
-    if (piece.kind === 'refusal') throw refusal(piece);
-    if (chunk < snapshot.chunksDone) {
+  const iterator = pieces()[Symbol.asyncIterator]();
+  // The next piece is read and mapped while the current one is applied, so decoding runs
+  // while the store works (on PostgreSQL the hub would otherwise wait on the server). Chunks
+  // already applied are only read past.
+  const prepare = async (skip: boolean) => {
+    const next = await iterator.next();
+    if (next.done) return null;
+    const piece = next.value;
+    const inputs =
+      piece.kind === 'refusal' || skip || piece.message === null
+        ? []
+        : await mapPiece(expression, piece.message);
+    return { piece, inputs };
+  };
+  try {
+    let pending = prepare(snapshot.chunksDone > 0);
+    for (let prepared = await pending; prepared !== null; prepared = await pending) {
+      const { piece, inputs } = prepared;
+      if (piece.kind === 'refusal') throw refusal(piece);
+      if (chunk < snapshot.chunksDone) {
+        chunk += 1;
+        pending = prepare(chunk < snapshot.chunksDone);
+        continue;
+      }
+      pending = prepare(false);
+      // A failure reading or mapping the next piece is thrown when its turn comes, as before.
+      pending.catch(() => undefined);
+      commands += inputs.length;
+      const lines = inputs.flatMap((input) => toLines(input, piece.ref));
+      // Each chunk's claim also stamps the snapshot's updated_at: that is the heartbeat.
+      const applied = await runWork(store, ctx, (w) =>
+        applySnapshotChunk(w, snapshot.id, chunk, { lines, rejects: piece.rejects }),
+      );
+      // Another process took this chunk: it owns the snapshot now.
+      if (!applied) return outcome('processing');
       chunk += 1;
-      continue;
     }
-    const inputs = piece.message === null ? [] : await mapPiece(expression, piece.message);
-    commands += inputs.length;
-    const lines = inputs.flatMap((input) => toLines(input, piece.ref));
-    // Each chunk's claim also stamps the snapshot's updated_at: that is the heartbeat.
-    const applied = await runWork(store, ctx, (w) =>
-      applySnapshotChunk(w, snapshot.id, chunk, { lines, rejects: piece.rejects }),
-    );
-    // Another process took this chunk: it owns the snapshot now.
-    if (!applied) return outcome('processing');
-    chunk += 1;
+  } finally {
+    await iterator.return(undefined);
   }
   for (;;) {
     const swept = await runWork(store, ctx, (w) => sweepSnapshot(w, snapshot.id));

@@ -1,15 +1,25 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Database, DialectName, Trx } from '../../db/index.js';
+import type { Database, Trx } from '../../db/index.js';
 import type { Reader, Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { fromMilli, toMilli } from '../../platform/quantity.js';
-import { convertToBase, partsByNumbers, type Part } from '../catalog/index.js';
+import { convertToBase, partFromRow, type Part } from '../catalog/index.js';
 import { countBalance } from './counts.service.js';
 import { requireLocation } from './locations.service.js';
 import { requireReasonCode } from './reason-codes.js';
+import {
+  insertAdjustments,
+  insertSnapshotLines,
+  lowerBalances,
+  raiseBalances,
+  readPartsAtLocation,
+  refreshBalanceStatistics,
+  type BalanceDelta,
+  type CountedBalance,
+  type PartAtLocation,
+} from './snapshot.repository.js';
 import {
   addCounts,
   decideSnapshotLine,
@@ -69,8 +79,6 @@ export interface ChunkOutcome {
 
 /** The quantity kind a snapshot counts; other kinds (on order, committed …) are ignored. */
 const COUNTED_KIND = 'on_hand';
-/** Rows per multi-row statement: far below both stores' parameter limits. */
-const BATCH = 500;
 
 /** Starts the snapshot of one inbound message, or returns the one already started for it. */
 export async function beginSnapshot(
@@ -121,6 +129,8 @@ interface Resolved {
   part: Part;
   location: { id: string; code: string };
   countedMilli: number;
+  /** The available balance as this chunk's transaction read it; undefined where there is none. */
+  balance: CountedBalance | undefined;
 }
 
 interface LineRecord {
@@ -135,11 +145,11 @@ interface LineRecord {
 }
 
 /**
- * Applies one chunk of a snapshot: reads the parts and balances it names in bulk, decides each
- * line (pure), and writes the differences with multi-row statements and one ledger movement.
- * The chunk counter moves forward in the same transaction, so a chunk is applied exactly once
- * even when the hub dies mid-snapshot or two processes work on the same one: a chunk already
- * done, or taken by another process, returns null and changes nothing.
+ * Applies one chunk of a snapshot: reads the parts and balances it names in one statement,
+ * decides each line (pure), and writes the differences with set-based statements and one
+ * ledger movement. The chunk counter moves forward in the same transaction, so a chunk is
+ * applied exactly once even when the hub dies mid-snapshot or two processes work on the same
+ * one: a chunk already done, or taken by another process, returns null and changes nothing.
  */
 export async function applySnapshotChunk(
   w: Work,
@@ -190,7 +200,21 @@ export async function sweepSnapshot(w: Work, snapshotId: string, limit = 5000): 
     .selectFrom('stock_balances as b')
     .innerJoin('parts as p', 'p.id', 'b.part_id')
     .innerJoin('locations as l', 'l.id', 'b.location_id')
-    .select(['p.part_number', 'l.id as location_id', 'l.code as location_code'])
+    .select([
+      'p.id',
+      'p.part_number',
+      'p.description',
+      'p.base_uom',
+      'p.whole_units',
+      'p.tracking',
+      'p.created_at',
+      'p.updated_at',
+      'l.id as location_id',
+      'l.code as location_code',
+      'b.on_hand_milli',
+      'b.reserved_milli',
+      'b.snapshot_id',
+    ])
     .where('b.tenant_id', '=', tenantId)
     .where('b.status', '=', 'available')
     .where('b.location_id', 'in', locationIds)
@@ -202,23 +226,17 @@ export async function sweepSnapshot(w: Work, snapshotId: string, limit = 5000): 
   if (rows.length === 0) return 0;
   const chunk = Number(snapshot.chunks_done);
   if (!(await claimChunk(w, snapshotId, chunk))) return null;
-  const parts = await partsByNumbers(
-    w.trx,
-    tenantId,
-    [...new Set(rows.map((r) => r.part_number))],
-    w.dialect,
-  );
-  const resolved: Resolved[] = [];
-  for (const row of rows) {
-    const part = parts.get(row.part_number);
-    if (!part) continue; // the part row was read in this transaction a moment ago
-    resolved.push({
-      ref: 'not in the snapshot',
-      part,
-      location: { id: row.location_id, code: row.location_code },
-      countedMilli: 0,
-    });
-  }
+  const resolved: Resolved[] = rows.map((row) => ({
+    ref: 'not in the snapshot',
+    part: partFromRow(row),
+    location: { id: row.location_id, code: row.location_code },
+    countedMilli: 0,
+    balance: {
+      onHandMilli: Number(row.on_hand_milli),
+      reservedMilli: Number(row.reserved_milli),
+      snapshotId: row.snapshot_id,
+    },
+  }));
   const counts = { ...EMPTY_COUNTS };
   const records: LineRecord[] = [];
   const movementId = await reconcile(w, snapshot, chunk, resolved, true, counts, records);
@@ -274,7 +292,11 @@ async function claimChunk(w: Work, snapshotId: string, chunk: number): Promise<b
   return Number(claimed.numUpdatedRows) === 1;
 }
 
-/** Finds each line's part, location and base quantity; refused lines become records. */
+/**
+ * Finds each line's part, location, base quantity and balance; refused lines become records.
+ * The parts and balances of the whole chunk come in one statement; the checks then run in
+ * file order, as they always have.
+ */
 async function resolveLines(
   w: Work,
   lines: SnapshotLineInput[],
@@ -283,23 +305,34 @@ async function resolveLines(
   records: LineRecord[],
 ): Promise<Resolved[]> {
   const tenantId = w.ctx.tenantId;
-  const parts = await partsByNumbers(
-    w.trx,
-    tenantId,
-    [...new Set(lines.map((l) => l.partNumber))],
-    w.dialect,
-  );
   const locations = new Map<string, { id: string; code: string } | null>();
-  const resolved: Resolved[] = [];
-  const seen = new Set<string>();
+  const counted: Array<{ line: SnapshotLineInput; index: number; locationCode: string }> = [];
+  const asked = new Map<string, Set<string>>(); // part numbers by location id
   for (const [index, line] of lines.entries()) {
     counts.lines += 1;
     if ((line.quantityKind ?? COUNTED_KIND) !== COUNTED_KIND) {
       counts.ignored += 1;
       continue;
     }
-    const ref = line.ref ?? `line ${index + 1}`;
     const locationCode = line.locationCode ?? defaultLocation ?? '';
+    counted.push({ line, index, locationCode });
+    if (!locations.has(locationCode))
+      locations.set(locationCode, await findLocation(w.trx, tenantId, locationCode));
+    const location = locations.get(locationCode);
+    if (!location) continue;
+    const numbers = asked.get(location.id) ?? new Set<string>();
+    numbers.add(line.partNumber);
+    asked.set(location.id, numbers);
+  }
+  await refreshBalanceStatistics(w.trx, w.dialect);
+  const found = new Map<string, PartAtLocation>();
+  for (const [locationId, numbers] of asked)
+    for (const row of await readPartsAtLocation(w.trx, w.dialect, tenantId, locationId, [...numbers]))
+      found.set(`${row.part.partNumber}|${locationId}`, row);
+  const resolved: Resolved[] = [];
+  const seen = new Set<string>();
+  for (const { line, index, locationCode } of counted) {
+    const ref = line.ref ?? `line ${index + 1}`;
     const refuse = (code: string, detail: string) => {
       counts.rejected += 1;
       records.push({
@@ -313,10 +346,7 @@ async function resolveLines(
         detail,
       });
     };
-    if (!locations.has(locationCode))
-      locations.set(locationCode, await findLocation(w.trx, tenantId, locationCode));
     const location = locations.get(locationCode);
-    const part = parts.get(line.partNumber);
     if (!location) {
       refuse(
         'LOCATION_NOT_FOUND',
@@ -324,10 +354,12 @@ async function resolveLines(
       );
       continue;
     }
-    if (!part) {
+    const match = found.get(`${line.partNumber}|${location.id}`);
+    if (!match) {
       refuse('PART_NOT_FOUND', `no part '${line.partNumber}'`);
       continue;
     }
+    const { part } = match;
     if (part.tracking !== 'none') {
       refuse('SNAPSHOT_LINE_TRACKED', `part ${part.partNumber} is tracked by ${part.tracking}`);
       continue;
@@ -340,7 +372,7 @@ async function resolveLines(
     try {
       const countedMilli = await countedBaseMilli(w, part, line);
       seen.add(key);
-      resolved.push({ ref, part, location, countedMilli });
+      resolved.push({ ref, part, location, countedMilli, balance: match.balance });
     } catch (error) {
       if (!isAppError(error)) throw error;
       refuse(error.code, error.message);
@@ -349,18 +381,19 @@ async function resolveLines(
   return resolved;
 }
 
-async function countedBaseMilli(w: Work, part: Part, line: SnapshotLineInput): Promise<number> {
+function countedBaseMilli(w: Work, part: Part, line: SnapshotLineInput): number | Promise<number> {
   if (!Number.isFinite(line.quantity) || line.quantity < 0)
     throw new AppError('QUANTITY_INVALID', `a counted quantity must be zero or more, got ${line.quantity}`);
-  let quantity = line.quantity;
   // The sender's unit is usually the base unit: only other units cost a catalog lookup.
-  if (line.uom && line.uom.toUpperCase() !== part.baseUom) {
-    const converted = await convertToBase(
+  if (line.uom && line.uom.toUpperCase() !== part.baseUom)
+    return convertToBase(
       { db: w.trx, ctx: w.ctx, dialect: w.dialect },
-      { partNumber: part.partNumber, quantity, uom: line.uom },
-    );
-    quantity = converted.quantity;
-  }
+      { partNumber: part.partNumber, quantity: line.quantity, uom: line.uom },
+    ).then((converted) => wholeMilli(part, converted.quantity));
+  return wholeMilli(part, line.quantity);
+}
+
+function wholeMilli(part: Part, quantity: number): number {
   if (part.wholeUnits && !Number.isInteger(quantity))
     throw new AppError(
       'QUANTITY_INVALID',
@@ -378,54 +411,6 @@ async function findLocation(db: Db, tenantId: string, code: string) {
     if (isAppError(error) && error.code === 'LOCATION_NOT_FOUND') return null;
     throw error;
   }
-}
-
-interface BalanceRow {
-  onHandMilli: number;
-  reservedMilli: number;
-  snapshotId: string | null;
-}
-
-/** Available balances of the lines' parts at their locations, keyed part|location. */
-async function readBalances(
-  trx: Trx,
-  dialect: DialectName,
-  tenantId: string,
-  lines: Resolved[],
-): Promise<Map<string, BalanceRow>> {
-  const byLocation = new Map<string, string[]>();
-  for (const l of lines) {
-    const ids = byLocation.get(l.location.id) ?? [];
-    ids.push(l.part.id);
-    byLocation.set(l.location.id, ids);
-  }
-  const out = new Map<string, BalanceRow>();
-  for (const [locationId, partIds] of byLocation) {
-    // PostgreSQL: one statement per location with an array (see partsByNumbers).
-    const page = dialect === 'postgres' ? partIds.length : BATCH;
-    for (let i = 0; i < partIds.length; i += page) {
-      const ids = partIds.slice(i, i + page);
-      const rows = await trx
-        .selectFrom('stock_balances')
-        .select(['part_id', 'on_hand_milli', 'reserved_milli', 'snapshot_id'])
-        .where('tenant_id', '=', tenantId)
-        .where('status', '=', 'available')
-        .where('location_id', '=', locationId)
-        .where((eb) =>
-          dialect === 'postgres'
-            ? eb('part_id', '=', sql<string>`any(${ids}::text[])`)
-            : eb('part_id', 'in', ids),
-        )
-        .execute();
-      for (const r of rows)
-        out.set(`${r.part_id}|${locationId}`, {
-          onHandMilli: Number(r.on_hand_milli),
-          reservedMilli: Number(r.reserved_milli),
-          snapshotId: r.snapshot_id,
-        });
-    }
-  }
-  return out;
 }
 
 interface Change {
@@ -453,13 +438,12 @@ async function reconcile(
   const tenantId = w.ctx.tenantId;
   const now = isoTimestamp(w.ctx.clock);
   const mode = snapshot.mode as SnapshotMode;
-  const balances = await readBalances(w.trx, w.dialect, tenantId, lines);
-  const marks: Array<{ line: Resolved; deltaMilli: number }> = [];
+  const marks: BalanceDelta[] = [];
   const decreases: Change[] = [];
   const slow: Change[] = [];
   const applied: Change[] = [];
   for (const line of lines) {
-    const balance = balances.get(`${line.part.id}|${line.location.id}`);
+    const { balance } = line;
     const hub = { onHandMilli: balance?.onHandMilli ?? 0, reservedMilli: balance?.reservedMilli ?? 0 };
     if (!missing && balance?.snapshotId === snapshot.id) {
       counts.rejected += 1;
@@ -483,19 +467,23 @@ async function reconcile(
     };
     if (decision.action === 'matched') {
       counts.matched += 1;
-      marks.push({ line, deltaMilli: 0 });
+      marks.push(delta(line, 0));
     } else if (decision.action === 'reported') {
       counts.reported += 1;
       records.push(lineRecord(line, hub.onHandMilli, 'reported', null, decision.reason));
-      marks.push({ line, deltaMilli: 0 });
+      marks.push(delta(line, 0));
     } else if (!decision.withinFree) slow.push(change);
     else if (decision.deltaMilli > 0) {
-      marks.push({ line, deltaMilli: decision.deltaMilli });
+      marks.push(delta(line, decision.deltaMilli));
       applied.push(change);
     } else decreases.push(change);
   }
-  await upsertCounted(w.trx, tenantId, snapshot.id, marks, now);
-  const decreased = await decreaseCounted(w.trx, tenantId, snapshot.id, decreases, now);
+  const stamp = { tenantId, snapshotId: snapshot.id, now };
+  await raiseBalances(w.trx, w.dialect, { ...stamp, rows: marks });
+  const decreased = await lowerBalances(w.trx, w.dialect, {
+    ...stamp,
+    rows: decreases.map((c) => delta(c.line, c.deltaMilli)),
+  });
   for (const change of decreases) {
     // Stock reserved in between (PostgreSQL, another process) takes the careful path.
     if (decreased.has(`${change.line.part.id}|${change.line.location.id}`)) applied.push(change);
@@ -541,6 +529,10 @@ async function reconcile(
   return writeLedger(w, snapshot, chunk, applied, now);
 }
 
+function delta(line: Resolved, deltaMilli: number): BalanceDelta {
+  return { partId: line.part.id, locationId: line.location.id, deltaMilli };
+}
+
 function lineRecord(
   line: Resolved,
   hubMilli: number | null,
@@ -560,77 +552,6 @@ function lineRecord(
   };
 }
 
-/** Raises balances (or only marks them counted, for a zero delta) in multi-row upserts. */
-async function upsertCounted(
-  trx: Trx,
-  tenantId: string,
-  snapshotId: string,
-  marks: Array<{ line: Resolved; deltaMilli: number }>,
-  now: string,
-): Promise<void> {
-  for (let i = 0; i < marks.length; i += BATCH) {
-    await trx
-      .insertInto('stock_balances')
-      .values(
-        marks.slice(i, i + BATCH).map((m) => ({
-          tenant_id: tenantId,
-          part_id: m.line.part.id,
-          location_id: m.line.location.id,
-          status: 'available',
-          on_hand_milli: m.deltaMilli,
-          reserved_milli: 0,
-          updated_at: now,
-          snapshot_id: snapshotId,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'part_id', 'location_id', 'status']).doUpdateSet({
-          on_hand_milli: sql<number>`stock_balances.on_hand_milli + excluded.on_hand_milli`,
-          snapshot_id: sql<string>`excluded.snapshot_id`,
-          updated_at: sql<string>`case when excluded.on_hand_milli = 0 then stock_balances.updated_at else excluded.updated_at end`,
-        }),
-      )
-      .execute();
-  }
-}
-
-/**
- * Lowers balances in multi-row conditional updates: a row changes only while what stays
- * still covers its reservations (the same guard as every other decrease). Returns the keys
- * that changed.
- */
-async function decreaseCounted(
-  trx: Trx,
-  tenantId: string,
-  snapshotId: string,
-  changes: Change[],
-  now: string,
-): Promise<Set<string>> {
-  const done = new Set<string>();
-  for (let i = 0; i < changes.length; i += BATCH) {
-    const values = sql.join(
-      changes
-        .slice(i, i + BATCH)
-        .map((c) => sql`(${c.line.part.id}, ${c.line.location.id}, cast(${-c.deltaMilli} as bigint))`),
-    );
-    const result = await sql<{ part_id: string; location_id: string }>`
-      with v(part_id, location_id, need) as (values ${values})
-      update stock_balances
-         set on_hand_milli = stock_balances.on_hand_milli - v.need,
-             snapshot_id = ${snapshotId},
-             updated_at = ${now}
-        from v
-       where stock_balances.tenant_id = ${tenantId}
-         and stock_balances.status = 'available'
-         and stock_balances.part_id = v.part_id
-         and stock_balances.location_id = v.location_id
-         and stock_balances.on_hand_milli - stock_balances.reserved_milli >= v.need
-      returning stock_balances.part_id, stock_balances.location_id`.execute(trx);
-    for (const row of result.rows) done.add(`${row.part_id}|${row.location_id}`);
-  }
-  return done;
-}
-
 /** One adjustment movement for the chunk's bulk changes: a ledger line per balance. */
 async function writeLedger(
   w: Work,
@@ -641,31 +562,15 @@ async function writeLedger(
 ): Promise<string | null> {
   if (applied.length === 0) return null;
   const movementId = w.ctx.ids.next('mov');
-  const actor = actorLabel(w.ctx.actor);
-  const reference = `snapshot ${snapshot.id} chunk ${chunk}`;
-  for (let i = 0; i < applied.length; i += BATCH) {
-    await w.trx
-      .insertInto('stock_movements')
-      .values(
-        applied.slice(i, i + BATCH).map((c) => ({
-          id: w.ctx.ids.next('led'),
-          tenant_id: w.ctx.tenantId,
-          movement_id: movementId,
-          type: 'adjustment',
-          part_id: c.line.part.id,
-          location_id: c.line.location.id,
-          status: 'available',
-          serial: '',
-          lot: '',
-          quantity_milli: c.deltaMilli,
-          reason_code: snapshot.reason_code,
-          reference,
-          actor,
-          created_at: now,
-        })),
-      )
-      .execute();
-  }
+  await insertAdjustments(w.trx, w.dialect, {
+    tenantId: w.ctx.tenantId,
+    movementId,
+    reasonCode: snapshot.reason_code,
+    reference: `snapshot ${snapshot.id} chunk ${chunk}`,
+    actor: actorLabel(w.ctx.actor),
+    now,
+    rows: applied.map((c) => ({ id: w.ctx.ids.next('led'), ...delta(c.line, c.deltaMilli) })),
+  });
   return movementId;
 }
 
@@ -679,27 +584,12 @@ async function finishChunk(
   resolved: Resolved[],
   movementId: string | null,
 ): Promise<void> {
-  for (let i = 0; i < records.length; i += BATCH) {
-    await w.trx
-      .insertInto('stock_snapshot_lines')
-      .values(
-        records.slice(i, i + BATCH).map((r, j) => ({
-          snapshot_id: snapshot.id,
-          chunk,
-          idx: i + j,
-          tenant_id: w.ctx.tenantId,
-          source_ref: r.ref,
-          part_number: r.partNumber,
-          location_code: r.locationCode,
-          hub_milli: r.hubMilli,
-          counted_milli: r.countedMilli,
-          action: r.action,
-          code: r.code,
-          detail: r.detail,
-        })),
-      )
-      .execute();
-  }
+  await insertSnapshotLines(w.trx, w.dialect, {
+    tenantId: w.ctx.tenantId,
+    snapshotId: snapshot.id,
+    chunk,
+    rows: records,
+  });
   // Re-read: the row was locked by the chunk claim, so these totals are this chunk's base.
   const current = await requireSnapshotRow(w.trx, w.ctx.tenantId, snapshot.id);
   const locationIds = new Set(JSON.parse(current.location_ids_json) as string[]);
