@@ -101,8 +101,14 @@ export function registerImportCommands(program: Command): void {
       try {
         const tenant = await findTenantByCode(hub.store, opts.tenant);
         const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-        const count = await exportCsv(hub.store, tenant.id, kind as ImportKind, out);
-        if (opts.out) console.error(`exported ${count} ${kind} to ${opts.out}`);
+        try {
+          const count = await exportCsv(hub.store, tenant.id, kind as ImportKind, out);
+          if (opts.out) console.error(`exported ${count} ${kind} to ${opts.out}`);
+        } catch (error) {
+          // The reader stopped reading (`sparehub export parts | head`): it has what it wanted.
+          if (!opts.out && (error as NodeJS.ErrnoException).code === 'EPIPE') return;
+          throw error;
+        }
       } finally {
         await hub.close();
       }

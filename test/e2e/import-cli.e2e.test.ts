@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,28 @@ describeEachStore('sparehub import (CLI, worker thread)', (hub) => {
       ...[7, 1007, 2007, 3007, 4007, 5007].map((i) => `${i + 2},PART_NOT_FOUND`),
       `${count + 2},SCHEME_NOT_FOUND`,
     ]);
+    // A reader that stops early (`sparehub export parts | head`) is not a failure of the export.
+    const exportEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+    if (config.databaseUrl) exportEnv.DATABASE_URL = config.databaseUrl;
+    else delete exportEnv.DATABASE_URL;
+    const exporter = spawn(
+      process.execPath,
+      [CLI, 'export', 'parts', '--data-dir', config.dataDir, '--tenant', tenant.code],
+      { env: exportEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    exporter.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const firstChunk = await new Promise<string>((resolve) =>
+      exporter.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+    );
+    exporter.stdout.destroy(); // the reader goes away with ~300 KB of parts still to write
+    const exitCode = await new Promise<number | null>((resolve) =>
+      exporter.on('close', (code) => resolve(code)),
+    );
+    expect(firstChunk.startsWith('partNumber,description,baseUom')).toBe(true);
+    expect(stderr).not.toContain('EPIPE');
+    expect(exitCode).toBe(0);
+
     const resolved = await t.api('GET', `/api/v1/parts/resolve?number=${prefix}005999&scheme=ERP`);
     expect(resolved.body.part.partNumber).toBe(`${prefix}-5999`);
     expect((await verifyTenant(store.db, { id: t.tenantId, code: tenant.code })).ok).toBe(true);
