@@ -2,11 +2,11 @@ export {
   openStore,
   RetryTransaction,
   TAKE_FULL_PATH,
-  READ_BEFORE_BEGIN,
   type Store,
   type StoreOptions,
   type Trx,
   type CommitTail,
   type DialectName,
 } from './store.js';
+export { READ_BEFORE_BEGIN } from './pg-client.js';
 export type * from './schema.js';

@@ -14,8 +14,6 @@ import pg from 'pg';
 import { AppError } from '../platform/errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { DEFERRED_BEGIN, adaptClient, isStalePreparedStatement } from './pg-client.js';
-
-export { READ_BEFORE_BEGIN } from './pg-client.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';

@@ -14,17 +14,11 @@ import {
 
 type PartRow = Database['parts'];
 
+/** The columns of a `parts` row that make a Part (what a module joining parts selects). */
+export type PartColumns = Omit<PartRow, 'tenant_id'>;
+
 /** A `parts` row as the Part the rest of the hub reads (for modules that join it in one query). */
-export function partFromRow(row: {
-  id: string;
-  part_number: string;
-  description: string;
-  base_uom: string;
-  whole_units: number;
-  tracking: string;
-  created_at: string;
-  updated_at: string;
-}): Part {
+export function partFromRow(row: PartColumns): Part {
   return {
     id: row.id,
     partNumber: row.part_number,

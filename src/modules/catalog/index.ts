@@ -3,6 +3,7 @@ export {
   createParts,
   requirePart,
   partFromRow,
+  type PartColumns,
   partNotFound,
   getPart,
   partsByIds,

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DialectName, Trx } from '../../db/index.js';
-import { partFromRow, type Part } from '../catalog/index.js';
+import { partFromRow, type Part, type PartColumns } from '../catalog/index.js';
 
 /**
  * The snapshot's set-based statements (decision 25): each takes a chunk's rows as one derived
@@ -53,15 +53,7 @@ export interface PartAtLocation {
   balance: CountedBalance | undefined;
 }
 
-interface PartBalanceRow {
-  id: string;
-  part_number: string;
-  description: string;
-  base_uom: string;
-  whole_units: number;
-  tracking: string;
-  created_at: string;
-  updated_at: string;
+interface PartBalanceRow extends PartColumns {
   on_hand_milli: number | null;
   reserved_milli: number | null;
   snapshot_id: string | null;
