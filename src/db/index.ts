@@ -9,4 +9,5 @@ export {
   type DialectName,
 } from './store.js';
 export { READ_BEFORE_BEGIN } from './pg-client.js';
+export { rowsOf, type RowColumn } from './rows-of.js';
 export type * from './schema.js';

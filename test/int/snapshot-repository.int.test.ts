@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { rowsOf } from '../../src/db/index.js';
 import { runWork } from '../../src/kernel/index.js';
 import { createParts } from '../../src/modules/catalog/index.js';
 import {
@@ -7,7 +8,6 @@ import {
   raiseBalances,
   readPartsAtLocation,
   refreshBalanceStatistics,
-  rowsOf,
 } from '../../src/modules/inventory/snapshot.repository.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart, receive, stockOf, uniqueCode } from '../support/factories.js';

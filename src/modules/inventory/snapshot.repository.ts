@@ -1,5 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
-import type { DialectName, Trx } from '../../db/index.js';
+import { sql } from 'kysely';
+import { rowsOf, type DialectName, type Trx } from '../../db/index.js';
 import { partFromRow, type Part, type PartColumns } from '../catalog/index.js';
 
 /**
@@ -7,38 +7,6 @@ import { partFromRow, type Part, type PartColumns } from '../catalog/index.js';
  * table instead of a multi-row VALUES list, so a chunk of 5,000 lines costs one statement per
  * kind of write whose text and build cost do not grow with the rows.
  */
-
-type Cell = string | number | null;
-
-export interface RowColumn {
-  /** A fixed identifier of this file, never input: it is written into the statement. */
-  name: string;
-  type: 'text' | 'bigint' | 'integer';
-  values: readonly Cell[];
-}
-
-/**
- * Rows given column by column as a derived table `v`: on PostgreSQL `unnest` over one array
- * parameter per column, on SQLite `json_each` over one JSON text of the rows. A VALUES list
- * costs a bound parameter and a query-builder node per value (40,000 for 5,000 balances).
- */
-export function rowsOf(dialect: DialectName, columns: RowColumn[]): RawBuilder<unknown> {
-  const names = sql.raw(columns.map((c) => c.name).join(', '));
-  if (dialect === 'postgres') {
-    const arrays = sql.join(columns.map((c) => sql`${c.values}::${sql.raw(c.type)}[]`));
-    return sql`unnest(${arrays}) as v(${names})`;
-  }
-  const [only] = columns;
-  // One column: an array of scalars, whose elements json_each hands out as SQL values; each
-  // row of several columns is an array that `->>` takes apart.
-  if (only && columns.length === 1)
-    return sql`(select j.value as ${names} from json_each(${JSON.stringify(only.values)}) as j) as v`;
-  const count = only?.values.length ?? 0;
-  const rows: Cell[][] = new Array<Cell[]>(count);
-  for (let i = 0; i < count; i++) rows[i] = columns.map((c) => c.values[i] ?? null);
-  const picks = sql.raw(columns.map((c, i) => `j.value ->> ${i} as ${c.name}`).join(', '));
-  return sql`(select ${picks} from json_each(${JSON.stringify(rows)}) as j) as v`;
-}
 
 /** An available balance as a snapshot chunk reads it. */
 export interface CountedBalance {

@@ -5,7 +5,7 @@ import { describeEachStore, type TestHub } from '../../../../test/support/each-s
 import { runWork } from '../../../kernel/index.js';
 import { verifyTenant } from '../../audit/index.js';
 import { saveScheme } from '../xrefs.service.js';
-import { duringBulkWrite } from './bulk-statements.js';
+import { duringBulkWrite, insertRows, rowsByKeys } from './bulk-statements.js';
 import { importCsv, type Reject } from './import.service.js';
 
 function run(t: TestHub, kind: 'parts' | 'xrefs', csv: string, batchSize = 100) {
@@ -66,6 +66,78 @@ describeEachStore('bulk import of cross-references', (hub) => {
       { xrefs: [expect.arrayContaining(['ERP', '300']), expect.arrayContaining(['ERP', '400'])] },
     ]);
     expect((await verifyTenant(t.hub.store.db, { id: t.tenantId, code: 't' })).ok).toBe(true);
+  });
+});
+
+describeEachStore('bulk statements', (hub) => {
+  it('insert rows and find them again by single and composite keys, whatever characters the values hold', async () => {
+    const t = hub();
+    const p = `IMS-${Math.floor(Math.random() * 1e9)}`;
+    // Values an array literal or a JSON text must carry unchanged (PostgreSQL sends arrays).
+    const awkward = ['plain', 'with "quotes", {braces}', 'back\\slash', 'NULL', '', "it's", 'ünïcødé ✓'];
+    const now = new Date().toISOString();
+    const parts = awkward.map((description, i) => ({
+      id: `prt_${p}_${i}`,
+      tenant_id: t.tenantId,
+      part_number: `${p}-${i}`,
+      description,
+      base_uom: 'EA',
+      whole_units: i % 2,
+      tracking: 'none',
+      created_at: now,
+      updated_at: now,
+    }));
+    const xrefs = awkward.map((number, i) => ({
+      tenant_id: t.tenantId,
+      scheme_code: `S${i % 2}`,
+      number_normalized: `${p}${number}`,
+      number_raw: number,
+      part_id: `prt_${p}_${i}`,
+      source: 'test',
+      created_at: now,
+    }));
+    const found = await runWork(t.hub.store, t.ctx(), async (w) => {
+      await insertRows(w, 'parts', parts);
+      await insertRows(w, 'part_xrefs', xrefs);
+      return {
+        parts: await rowsByKeys<{ part_number: string; description: string; whole_units: number }>(
+          w,
+          'parts',
+          [{ name: 'part_number', type: 'text', values: [`${p}-6`, 'NO-SUCH', `${p}-1`, `${p}-2`] }],
+          ['part_number', 'description', 'whole_units'],
+        ),
+        owners: await rowsByKeys<{ scheme_code: string; number_normalized: string; part_id: string }>(
+          w,
+          'part_xrefs',
+          [
+            { name: 'scheme_code', type: 'text', values: ['S1', 'S1', 'S1'] },
+            {
+              name: 'number_normalized',
+              type: 'text',
+              values: [`${p}${awkward[1]}`, `${p}${awkward[3]}`, `${p}${awkward[2]}`],
+            },
+          ],
+          ['scheme_code', 'number_normalized', 'part_id'],
+        ),
+        none: await rowsByKeys(w, 'parts', [{ name: 'part_number', type: 'text', values: [] }], ['id']),
+      };
+    });
+    const byNumber = new Map(found.parts.map((r) => [r.part_number, r]));
+    expect(found.parts).toHaveLength(3);
+    for (const i of [1, 2, 6]) {
+      expect(byNumber.get(`${p}-${i}`)).toMatchObject({ description: awkward[i] });
+      expect(Number(byNumber.get(`${p}-${i}`)?.whole_units)).toBe(i % 2);
+    }
+    // Odd rows are under S1: rows 1 and 3 match, row 2's number is under S0.
+    expect(found.owners.map((o) => o.part_id).sort()).toEqual([`prt_${p}_1`, `prt_${p}_3`].sort());
+    expect(found.none).toEqual([]);
+    const stored = await t.hub.store.db
+      .selectFrom('part_xrefs')
+      .select(['number_raw'])
+      .where('tenant_id', '=', t.tenantId)
+      .where('number_normalized', 'like', `${p}%`)
+      .execute();
+    expect(stored.map((r) => r.number_raw).sort()).toEqual([...awkward].sort());
   });
 });
 

@@ -9,7 +9,7 @@ import { defaultWholeUnits } from '../catalog.schemas.js';
 import { numberNormalizer } from '../normalization.js';
 import type { Scheme } from '../references.schemas.js';
 import { INTERNAL_SCHEME, listSchemes } from '../xrefs.service.js';
-import { duringBulkWrite, insertRows, inLists } from './bulk-statements.js';
+import { duringBulkWrite, insertRows, rowsByKeys } from './bulk-statements.js';
 import { cellPicker, parseColumnMapping } from './columns.js';
 import { csvRecordBatches, recordAt, type RecordBatch } from './csv-batches.js';
 import { checkPart, checkXref, type PartRow } from './row-checks.js';
@@ -166,6 +166,8 @@ async function importRecords(
   return summary;
 }
 
+type ExistingPart = Pick<PartsTable, 'part_number' | 'description' | 'base_uom' | 'whole_units' | 'tracking'>;
+
 async function importParts(
   w: Work,
   rows: Row[],
@@ -180,19 +182,14 @@ async function importParts(
   }
   if (valid.length === 0) return;
   // The batch's parts already in the master, in a few set-based reads rather than per row.
-  const existing = new Map<
-    string,
-    { description: string; base_uom: string; whole_units: number; tracking: string }
-  >();
-  for (const list of inLists(valid.map((v) => v.part.partNumber))) {
-    const found = await w.trx
-      .selectFrom('parts')
-      .select(['part_number', 'description', 'base_uom', 'whole_units', 'tracking'])
-      .where('tenant_id', '=', w.ctx.tenantId)
-      .where('part_number', 'in', list)
-      .execute();
-    for (const p of found) existing.set(p.part_number, p);
-  }
+  const existing = new Map<string, ExistingPart>();
+  const found = await rowsByKeys<ExistingPart>(
+    w,
+    'parts',
+    [{ name: 'part_number', type: 'text', values: valid.map((v) => v.part.partNumber) }],
+    ['part_number', 'description', 'base_uom', 'whole_units', 'tracking'],
+  );
+  for (const p of found) existing.set(p.part_number, p);
   const now = isoTimestamp(w.ctx.clock);
   const inserts: Array<Insertable<PartsTable>> = [];
   for (const { row, part } of valid) {
@@ -297,15 +294,13 @@ async function importXrefs(
   if (candidates.length === 0) return;
   // A set-based read for the whole batch: the parts it names.
   const partIds = new Map<string, string>();
-  for (const list of inLists([...new Set(candidates.map((c) => c.partNumber))])) {
-    const found = await w.trx
-      .selectFrom('parts')
-      .select(['id', 'part_number'])
-      .where('tenant_id', '=', w.ctx.tenantId)
-      .where('part_number', 'in', list)
-      .execute();
-    for (const p of found) partIds.set(p.part_number, p.id);
-  }
+  const found = await rowsByKeys<{ id: string; part_number: string }>(
+    w,
+    'parts',
+    [{ name: 'part_number', type: 'text', values: [...new Set(candidates.map((c) => c.partNumber))] }],
+    ['id', 'part_number'],
+  );
+  for (const p of found) partIds.set(p.part_number, p.id);
   const now = isoTimestamp(w.ctx.clock);
   // Most batches bring only numbers nobody owns yet: insert them without first asking who
   // owns them, and ask (set-based, as a re-run or a conflicting file needs) only when the
@@ -414,28 +409,20 @@ function planXrefs(
   return plan;
 }
 
-/** Who owns the candidates' numbers now, keyed scheme|number: set-based, per scheme. */
+/** Who owns the candidates' numbers now, keyed scheme|number: one set-based read. */
 async function xrefOwners(w: Work, candidates: readonly XrefCandidate[]): Promise<Map<string, string>> {
-  const numbersByScheme = new Map<string, Set<string>>();
-  for (const c of candidates) {
-    let numbers = numbersByScheme.get(c.scheme.code);
-    if (!numbers) numbersByScheme.set(c.scheme.code, (numbers = new Set()));
-    numbers.add(c.normalized);
-  }
-  const owners = new Map<string, string>();
-  for (const [code, numbers] of numbersByScheme) {
-    for (const list of inLists([...numbers])) {
-      const found = await w.trx
-        .selectFrom('part_xrefs')
-        .select(['number_normalized', 'part_id'])
-        .where('tenant_id', '=', w.ctx.tenantId)
-        .where('scheme_code', '=', code)
-        .where('number_normalized', 'in', list)
-        .execute();
-      for (const f of found) owners.set(`${code}|${f.number_normalized}`, f.part_id);
-    }
-  }
-  return owners;
+  const keys = new Map<string, XrefCandidate>();
+  for (const c of candidates) keys.set(`${c.scheme.code}|${c.normalized}`, c);
+  const found = await rowsByKeys<{ scheme_code: string; number_normalized: string; part_id: string }>(
+    w,
+    'part_xrefs',
+    [
+      { name: 'scheme_code', type: 'text', values: [...keys.values()].map((c) => c.scheme.code) },
+      { name: 'number_normalized', type: 'text', values: [...keys.values()].map((c) => c.normalized) },
+    ],
+    ['scheme_code', 'number_normalized', 'part_id'],
+  );
+  return new Map(found.map((f) => [`${f.scheme_code}|${f.number_normalized}`, f.part_id]));
 }
 
 /**
