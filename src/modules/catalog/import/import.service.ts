@@ -226,13 +226,14 @@ async function importParts(
   summary.created += inserts.length;
   if (inserts.length > 0) {
     // One audit record and one event per batch, listing every part: the batch is the change.
+    // Keys in sorted order: the audit record's canonical JSON then takes them as they are.
     const created = inserts.map((p) => ({
+      baseUom: p.base_uom,
+      description: p.description,
       id: p.id,
       partNumber: p.part_number,
-      description: p.description,
-      baseUom: p.base_uom,
-      wholeUnits: p.whole_units === 1,
       tracking: p.tracking,
+      wholeUnits: p.whole_units === 1,
     }));
     w.audit({
       action: 'parts.imported',
