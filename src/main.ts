@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { openStore, type Store } from './db/index.js';
 import { ensureDefaultTenant, registerAdminKey, type Tenant } from './modules/access/index.js';
@@ -7,14 +6,13 @@ import type { HubConfig } from './platform/config.js';
 import type { Ctx } from './platform/context.js';
 import { createIdGenerator, type IdGenerator } from './platform/ids.js';
 import { cryptoRandom, type Random } from './platform/random.js';
+import { VERSION } from './platform/version.js';
 
 export interface Hub extends Core {
   app: FastifyInstance;
 }
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { VERSION };
 
 export interface Core {
   config: HubConfig;

@@ -33,8 +33,9 @@ export function registerImportCommands(program: Command): void {
           process.exitCode = 2;
           return;
         }
-        const hub = await openCore({ ...configFrom(opts), logLevel: 'warn' });
+        // A file that is not there fails here, before the store is opened (or created).
         const total = statSync(file).size;
+        const hub = await openCore({ ...configFrom(opts), logLevel: 'warn' });
         let read = 0;
         const counter = new Transform({
           transform(chunk: Buffer, _enc, done) {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -10,7 +11,7 @@ import {
   type MigrationResultSet,
   type Transaction,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { AppError } from '../platform/errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { DEFERRED_BEGIN, adaptClient, isStalePreparedStatement } from './pg-client.js';
@@ -218,7 +219,12 @@ function openSqlite(path: string): Store {
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 8;
 
-function pgTypes(): pg.CustomTypesConfig {
+// pg is loaded when a PostgreSQL store opens, not with this module: every command on the
+// embedded store (an import, `verify`, …) would otherwise load it for nothing, ~60 ms.
+const require = createRequire(import.meta.url);
+const loadPg = (): typeof pg => require('pg') as typeof pg;
+
+function pgTypes(pg: ReturnType<typeof loadPg>): pg.CustomTypesConfig {
   // int8 and numeric arrive as strings by default; our values stay far below 2^53.
   return {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -229,7 +235,8 @@ function pgTypes(): pg.CustomTypesConfig {
 }
 
 function openPostgres(url: string, poolSize: number | undefined, preparedStatements: boolean): Store {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize ?? 10, types: pgTypes() });
+  const pg = loadPg();
+  const pool = new pg.Pool({ connectionString: url, max: poolSize ?? 10, types: pgTypes(pg) });
   pool.on('connect', (client) => adaptClient(client, { nameStatements: preparedStatements }));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safeUrl = new URL(url);

@@ -95,6 +95,13 @@ describeEachStore('sparehub import (CLI, worker thread)', (hub) => {
     expect(stderr).not.toContain('EPIPE');
     expect(exitCode).toBe(0);
 
+    // A file that is not there: one line naming it and a failing exit code, no stack trace.
+    const missing = cli('import', 'parts', join(dir, 'no-such.csv'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      `sparehub: ENOENT: no such file or directory, stat '${join(dir, 'no-such.csv')}'`,
+    );
+
     const resolved = await t.api('GET', `/api/v1/parts/resolve?number=${prefix}005999&scheme=ERP`);
     expect(resolved.body.part.partNumber).toBe(`${prefix}-5999`);
     expect((await verifyTenant(store.db, { id: t.tenantId, code: tenant.code })).ok).toBe(true);

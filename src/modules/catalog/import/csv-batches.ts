@@ -295,9 +295,30 @@ interface Peer {
   close(): Promise<void>;
 }
 
+let early: Worker | null = null;
+
+/**
+ * Starts the parsing thread of the next import in this process ahead of it (the CLI, before it
+ * loads the hub); unused, it does not keep the process alive. Nothing without a compiled worker.
+ */
+export function startParserThreadEarly(): void {
+  if (early || !existsSync(fileURLToPath(WORKER_URL))) return;
+  const worker = new Worker(WORKER_URL);
+  worker.unref();
+  // A thread that fails before an import takes it is dropped; the import starts another.
+  const drop = () => {
+    if (early === worker) early = null;
+  };
+  worker.once('error', drop);
+  worker.once('exit', drop);
+  early = worker;
+}
+
 function openPeer(thread: 'worker' | 'same'): Peer {
   if (thread === 'worker') {
-    const worker = new Worker(WORKER_URL);
+    const worker = early ?? new Worker(WORKER_URL);
+    early = null;
+    worker.ref();
     let closing = false;
     return {
       port: worker,
