@@ -1,5 +1,4 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import { Transform } from 'node:stream';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { DEFAULT_TENANT_CODE, findTenantByCode } from '../modules/access/index.js';
@@ -36,13 +35,6 @@ export function registerImportCommands(program: Command): void {
         // A file that is not there fails here, before the store is opened (or created).
         const total = statSync(file).size;
         const hub = await openCore({ ...configFrom(opts), logLevel: 'warn' });
-        let read = 0;
-        const counter = new Transform({
-          transform(chunk: Buffer, _enc, done) {
-            read += chunk.length;
-            done(null, chunk);
-          },
-        });
         const rejectsPath = opts.rejects ?? `${file}.rejects.csv`;
         const rejects = createWriteStream(rejectsPath);
         let wroteHeader = false;
@@ -52,7 +44,7 @@ export function registerImportCommands(program: Command): void {
           const summary = await importCsv(
             hub.store,
             { ...hub.systemCtx(), tenantId: tenant.id },
-            createReadStream(file).pipe(counter),
+            createReadStream(file),
             {
               kind: kind as ImportKind,
               mapping: opts.map,
@@ -69,7 +61,7 @@ export function registerImportCommands(program: Command): void {
               },
               onProgress: (s) => {
                 const rate = Math.round(s.rows / Math.max(0.001, s.durationMs / 1000));
-                const line = `${progressBar(read, total)} ${s.rows} rows, ${s.created} new, ${s.unchanged} unchanged, ${s.rejected} rejected, ${rate} rows/s`;
+                const line = `${progressBar(s.bytesRead, total)} ${s.rows} rows, ${s.created} new, ${s.unchanged} unchanged, ${s.rejected} rejected, ${rate} rows/s`;
                 process.stderr.write(tty ? `\r${line}` : `${line}\n`);
               },
             },

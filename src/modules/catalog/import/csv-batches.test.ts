@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { csvRecordBatches, recordAt } from './csv-batches.js';
 import { csvRecords, type NumberedRecord } from './csv-records.js';
 
-async function viaBatches(source: Readable): Promise<NumberedRecord[]> {
+async function viaBatches(source: Readable, counted?: { bytes: number }): Promise<NumberedRecord[]> {
   const out: NumberedRecord[] = [];
   for await (const batch of csvRecordBatches(source, { thread: 'same' })) {
+    if (counted) counted.bytes += batch.bytes;
     for (let i = 0, at = 0; i < batch.lines.length; i++) {
       const width = batch.widths[i]!;
       out.push({ record: recordAt(batch, at, width), line: batch.lines[i]! });
@@ -63,7 +64,10 @@ describe('csvRecordBatches', () => {
   it('hands over the records and lines csvRecords reads, however the bytes are cut (property)', async () => {
     await fc.assert(
       fc.asyncProperty(csvFile, fc.array(fc.nat(), { maxLength: 6 }), async (csv, cuts) => {
-        expect(await viaBatches(inPieces(csv, cuts))).toEqual(await viaRecords(csv));
+        const counted = { bytes: 0 };
+        expect(await viaBatches(inPieces(csv, cuts), counted)).toEqual(await viaRecords(csv));
+        // The batches account for every byte of the file, each once: progress ends at 100 %.
+        expect(counted.bytes).toBe(Buffer.byteLength(csv));
       }),
       { numRuns: 300 },
     );

@@ -17,6 +17,11 @@ export interface RecordBatch {
   readonly lines: Int32Array;
   readonly widths: Int32Array;
   readonly cells: readonly string[];
+  /**
+   * Bytes of the source this batch accounts for (the chunk it answers), so a consumer can
+   * show how far into the file it is: the source itself is read ahead of the consumer.
+   */
+  readonly bytes: number;
 }
 
 /** The record as csv-parse builds it (`columns: true`), for rejects and other rare uses. */
@@ -181,6 +186,8 @@ export class CsvBatchReader implements AsyncIterableIterator<RecordBatch> {
   private closed = false;
   private failure: { error: unknown } | null = null;
   private inFlight = 0;
+  /** Sizes of the chunks sent and not yet answered, oldest first (answers come in order). */
+  private readonly sentSizes: number[] = [];
   private paused = false;
   private wake: (() => void) | null = null;
 
@@ -230,8 +237,10 @@ export class CsvBatchReader implements AsyncIterableIterator<RecordBatch> {
     if (message.type === 'records') {
       this.inFlight -= 1;
       if (message.columns) this.columns = message.columns;
-      if (message.lines.length > 0) {
-        this.queue.push({ ...message, columns: this.columns });
+      // Each chunk is answered once, in order; the answer at the end answers no chunk.
+      const bytes = this.sentSizes.shift() ?? 0;
+      if (message.lines.length > 0 || bytes > 0) {
+        this.queue.push({ ...message, columns: this.columns, bytes });
         this.queuedRecords += message.lines.length;
       }
       this.balance();
@@ -248,6 +257,7 @@ export class CsvBatchReader implements AsyncIterableIterator<RecordBatch> {
     // view of a larger buffer, which a clone would copy whole.
     const bytes = new Uint8Array(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     this.inFlight += 1;
+    this.sentSizes.push(bytes.byteLength);
     this.peer.port.postMessage({ type: 'chunk', bytes } satisfies ToParser, [bytes.buffer]);
     this.balance();
   };

@@ -38,6 +38,8 @@ export interface ImportSummary {
   rejected: number;
   conflicts: number;
   batches: number;
+  /** Bytes of the file taken into the import so far (its source is read ahead of this). */
+  bytesRead: number;
   durationMs: number;
 }
 
@@ -97,6 +99,7 @@ async function importRecords(
     rejected: 0,
     conflicts: 0,
     batches: 0,
+    bytesRead: 0,
     durationMs: 0,
   };
   const reject = (row: Row, code: string, reason: string) => {
@@ -155,6 +158,7 @@ async function importRecords(
           batch.push(row);
           if (batch.length >= batchSize) await flush();
         }
+        summary.bytesRead += parsed.bytes;
       }
     } catch (error) {
       if (isAppError(error)) throw error;

@@ -180,6 +180,7 @@ export async function runImportJob(
     rejected: 0,
     conflicts: 0,
     batches: 0,
+    bytesRead: 0,
     durationMs: 0,
   };
   // Progress writes are chained so they land in order even though batches do not wait for them.
