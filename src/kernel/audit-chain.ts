@@ -98,8 +98,6 @@ export async function appendToChain(
     .execute();
 }
 
-const SEQ_MARK = ',"seq":0,';
-
 /** The stored columns of a record, from its chained fields (both append paths use this). */
 function recordColumns(id: string, fields: ChainedFields) {
   return {
@@ -133,29 +131,48 @@ function chainedFields(tenantId: string, seq: number, r: PendingAudit): ChainedF
 }
 
 /**
- * PostgreSQL: one call to sparehub_append_audit (migrations 0004, 0005), which takes a free
- * chain head and hashes each record's canonical JSON with the sequence number spliced in
- * where SEQ_MARK is. Text with literal values, because it travels with COMMIT (work.ts).
+ * PostgreSQL: one call to sparehub_append_audit (migrations 0004, 0005, 0023), which takes a
+ * free chain head and hashes each record's canonical JSON, assembling it from the pieces sent
+ * here around the record's after and before JSON (sent once, as the stored columns) and its
+ * sequence number. Text with literal values, because it travels with COMMIT (work.ts).
  */
 export function appendToChainStatement(tenantId: string, records: PendingAudit[]): string {
   const payload = JSON.stringify(serverPayload(tenantId, records));
   return `select sparehub_append_audit(${literal(tenantId)}, ${literal(payload)}::jsonb, ${POSTGRES_CHAIN_SHARDS}::int)`;
 }
 
+// Keys sort actor, afterJson, beforeJson, entityId, … requestId, seq, tenantId: with both JSON
+// fields null and seq 0, each mark below occurs once, where the server puts the values back.
+const JSON_FIELDS_MARK = '"afterJson":null,"beforeJson":null,';
+const SEQ_MARK = ',"seq":0,';
+
+/**
+ * The record's canonical JSON cut around the places the server fills: `head` ends with
+ * `"afterJson":`; the server appends the after JSON as a JSON string (to_json escapes as
+ * JSON.stringify does), `,"beforeJson":`, the before JSON, `,`, then `middle` (ending with
+ * `"seq":`), the sequence number and `tail`. The same text linkHash hashes on SQLite.
+ */
 function serverPayload(tenantId: string, records: PendingAudit[]) {
   return records.map((r) => {
     const fields = chainedFields(tenantId, 0, r);
-    const canonical = canonicalJson(fields);
-    // Keys are sorted, so "seq" sits between "requestId" and "tenantId", once, unescaped.
-    const at = canonical.indexOf(SEQ_MARK);
-    if (at < 0 || canonical.indexOf(SEQ_MARK, at + 1) >= 0)
-      throw new Error('canonical audit record has no unique seq position');
+    const canonical = canonicalJson({ ...fields, afterJson: null, beforeJson: null });
+    const json = uniqueIndex(canonical, JSON_FIELDS_MARK);
+    const seq = uniqueIndex(canonical, SEQ_MARK);
+    if (seq < json) throw new Error('canonical audit record has seq before its JSON fields');
     return {
       ...recordColumns(r.id, fields),
-      head: canonical.slice(0, at + SEQ_MARK.length - 2),
-      tail: canonical.slice(at + SEQ_MARK.length - 1),
+      head: canonical.slice(0, json + '"afterJson":'.length),
+      middle: canonical.slice(json + JSON_FIELDS_MARK.length, seq + SEQ_MARK.length - 2),
+      tail: canonical.slice(seq + SEQ_MARK.length - 1),
     };
   });
+}
+
+function uniqueIndex(text: string, mark: string): number {
+  const at = text.indexOf(mark);
+  if (at < 0 || text.indexOf(mark, at + 1) >= 0)
+    throw new Error(`canonical audit record has no unique ${mark}`);
+  return at;
 }
 
 export interface ChainBreak {

@@ -13,7 +13,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('quantity_milli', 'bigint', (c) => c.notNull())
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('imported_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('demand_history_pk', ['tenant_id', 'part_number', 'location_code', 'granularity', 'period'])
+    .addPrimaryKeyConstraint('demand_history_pk', [
+      'tenant_id',
+      'part_number',
+      'location_code',
+      'granularity',
+      'period',
+    ])
     .execute();
 }
 

@@ -21,6 +21,7 @@ import * as demandHistory from './0019-demand-history.js';
 import * as planningOverrides from './0020-planning-overrides.js';
 import * as equipmentRetirements from './0021-equipment-retirements.js';
 import * as postgresReserveFree from './0022-postgres-reserve-free.js';
+import * as postgresAuditTextOnce from './0023-postgres-audit-text-once.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-planning-overrides': planningOverrides,
   '0021-equipment-retirements': equipmentRetirements,
   '0022-postgres-reserve-free': postgresReserveFree,
+  '0023-postgres-audit-text-once': postgresAuditTextOnce,
 };
 
 export const migrationProvider: MigrationProvider = {
