@@ -30,7 +30,9 @@ function sortKeys(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (isPlainObject(record) && ascending(keys)) {
+  // An own "__proto__" key is dropped by the copy below (assigning it sets the copy's
+  // prototype) but would be written by JSON.stringify: such an object takes the copy.
+  if (isPlainObject(record) && ascending(keys) && !keys.includes('__proto__')) {
     let out: Record<string, unknown> | null = null;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
