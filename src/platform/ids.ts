@@ -11,40 +11,50 @@ export interface IdGenerator {
 
 export function createIdGenerator(clock: Clock, random: Random): IdGenerator {
   // Monotonic within a process: ids made in the same millisecond still sort in creation order.
+  // The time part is encoded once per millisecond and the random part counted up in place:
+  // an import makes an id per row (100,000 ids took 90 ms built afresh each time).
   let lastTime = -1;
-  let lastTail: number[] = [];
+  let head = '';
+  const tail = new Uint8Array(TAIL_DIGITS);
   return {
     next(prefix) {
       const now = clock.now().getTime();
-      let tail: number[];
       if (now <= lastTime) {
-        tail = increment(lastTail);
+        increment(tail);
       } else {
         lastTime = now;
-        tail = Array.from(random.bytes(12), (b) => b % 32);
+        const bytes = random.bytes(TAIL_DIGITS);
+        for (let i = 0; i < TAIL_DIGITS; i++) tail[i] = (bytes[i] ?? 0) % 32;
         tail[0] = (tail[0] ?? 0) % 16; // headroom so increments do not overflow
+        head = encodeTime(now);
       }
-      lastTail = tail;
-      let time = lastTime;
-      let head = '';
-      for (let i = 0; i < 10; i++) {
-        head = ALPHABET[time % 32] + head;
-        time = Math.floor(time / 32);
-      }
-      return `${prefix}_${head}${tail.map((d) => ALPHABET[d]).join('')}`;
+      let text = `${prefix}_${head}`;
+      for (let i = 0; i < TAIL_DIGITS; i++) text += ALPHABET[tail[i] ?? 0];
+      return text;
     },
   };
 }
 
-function increment(digits: number[]): number[] {
-  const out = [...digits];
-  for (let i = out.length - 1; i >= 0; i--) {
-    const d = (out[i] ?? 0) + 1;
-    if (d < 32) {
-      out[i] = d;
-      return out;
-    }
-    out[i] = 0;
+const TAIL_DIGITS = 12;
+
+function encodeTime(ms: number): string {
+  let time = ms;
+  let head = '';
+  for (let i = 0; i < 10; i++) {
+    head = ALPHABET[time % 32] + head;
+    time = Math.floor(time / 32);
   }
-  return out;
+  return head;
+}
+
+/** Adds one to the base-32 digits, carrying; all 31s wrap to all 0s. */
+function increment(digits: Uint8Array): void {
+  for (let i = digits.length - 1; i >= 0; i--) {
+    const d = (digits[i] ?? 0) + 1;
+    if (d < 32) {
+      digits[i] = d;
+      return;
+    }
+    digits[i] = 0;
+  }
 }
