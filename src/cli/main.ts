@@ -67,7 +67,7 @@ export async function runCli(argv: string[]): Promise<void> {
  * A failed command in one line a person can act on: an AppError with its stable code, a file
  * that cannot be read with the system's words for it. The stack trace only with LOG_LEVEL=debug.
  */
-export function describeFailure(error: unknown): string {
+function describeFailure(error: unknown): string {
   const debug = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
   if (!(error instanceof Error)) return `sparehub: ${String(error)}`;
   const code = (error as { code?: unknown }).code;
