@@ -282,6 +282,9 @@ export interface WorkOrdersTable {
   status: string;
   lines_json: string;
   plan_json: string;
+  /** The plan's lines and those filled from stock (fulfillment/plan-figures.ts); null before 0024. */
+  plan_lines: number | null;
+  plan_filled: number | null;
   created_at: string;
   reserved_at: string | null;
   equipment_model: string | null;

@@ -5,7 +5,13 @@
  */
 import { expect, it } from 'vitest';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
-import { makeLocation, makePart, receive, uniqueCode } from '../support/factories.js';
+import {
+  makeLocation,
+  makePart,
+  receive,
+  storedAndPlannedFigures,
+  uniqueCode,
+} from '../support/factories.js';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
@@ -299,6 +305,9 @@ describeEachStore('work orders', (hub) => {
       ]),
     );
     expect(await stock(t, n.inFsl.partNumber, n.dc.code)).toMatchObject({ onHand: 50, reserved: 2 });
+    // The plan's stored figures moved with it (the line is no longer filled from the FSL).
+    const figures = await storedAndPlannedFigures(t);
+    expect(figures.stored).toEqual(figures.planned);
     const changed = await t.api('GET', '/api/v1/events?type=fulfillment.work_order_changed&limit=1000');
     expect(
       changed.body.items.filter((e: { payload: { workOrder: string } }) => e.payload.workOrder === ref),

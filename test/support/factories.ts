@@ -1,5 +1,6 @@
 import { runWork } from '../../src/kernel/index.js';
 import { createParts, type CreatePartInput, type Part } from '../../src/modules/catalog/index.js';
+import { planFigures, type PlannedLine } from '../../src/modules/fulfillment/index.js';
 import {
   createLocations,
   postMovement,
@@ -78,4 +79,29 @@ export async function stockOf(
   return row
     ? { onHand: row.onHand, reserved: row.reserved, available: row.available }
     : { onHand: 0, reserved: 0, available: 0 };
+}
+
+/**
+ * The plan figures stored with each of the tenant's work orders (lines, lines filled from
+ * stock) as the plan itself gives them, for comparing: every write of a plan must keep them.
+ */
+export async function storedAndPlannedFigures(
+  t: TestHub,
+): Promise<{ stored: Array<[number | null, number | null]>; planned: Array<[number, number]> }> {
+  const rows = await t.hub.store.db
+    .selectFrom('work_orders')
+    .select(['plan_json', 'plan_lines', 'plan_filled'])
+    .where('tenant_id', '=', t.tenantId)
+    .orderBy('id')
+    .execute();
+  return {
+    stored: rows.map((r) => [
+      r.plan_lines === null ? null : Number(r.plan_lines),
+      r.plan_filled === null ? null : Number(r.plan_filled),
+    ]),
+    planned: rows.map((r) => {
+      const figures = planFigures(JSON.parse(r.plan_json) as PlannedLine[]);
+      return [figures.lines, figures.filled];
+    }),
+  };
 }

@@ -22,6 +22,7 @@ import * as planningOverrides from './0020-planning-overrides.js';
 import * as equipmentRetirements from './0021-equipment-retirements.js';
 import * as postgresReserveFree from './0022-postgres-reserve-free.js';
 import * as postgresAuditTextOnce from './0023-postgres-audit-text-once.js';
+import * as workOrderPlanFigures from './0024-work-order-plan-figures.js';
 
 // Migrations are compiled into the bundle (not read from disk), so `npx sparehub` works anywhere.
 const MIGRATIONS: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-equipment-retirements': equipmentRetirements,
   '0022-postgres-reserve-free': postgresReserveFree,
   '0023-postgres-audit-text-once': postgresAuditTextOnce,
+  '0024-work-order-plan-figures': workOrderPlanFigures,
 };
 
 export const migrationProvider: MigrationProvider = {

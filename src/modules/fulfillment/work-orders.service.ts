@@ -30,6 +30,7 @@ import {
 } from './fulfillment.schemas.js';
 import { leadTimeHours, purchaseOptions, type LeadTimePolicy } from './lead-times.js';
 import { getFulfillmentPolicy } from './policies.js';
+import { planColumns } from './plan-figures.js';
 import { sendRequisitions, withdrawRequisitions } from './requisitions.service.js';
 import { decideSourcing, type LinePlan, type SourcingPlan, type StockOffer } from './sourcing.js';
 import {
@@ -136,7 +137,7 @@ async function reserveAndRequisition(
     fsm_created_at: input.createdAt ?? now,
     status,
     lines_json: JSON.stringify(input.lines),
-    plan_json: JSON.stringify(plan.lines),
+    ...planColumns(plan.lines),
     created_at: now,
     reserved_at: reserved ? now : null,
     equipment_model: input.equipmentModel,
@@ -344,7 +345,7 @@ async function changeWorkOrder(w: Work, row: WorkOrderRow, input: WorkOrderInput
   const changes = {
     status,
     lines_json: JSON.stringify(input.lines),
-    plan_json: JSON.stringify(plan),
+    ...planColumns(plan),
     priority: input.priority,
     due_at: input.dueAt,
     technician_van: input.technicianVan,
@@ -604,7 +605,7 @@ async function resourcePreemptedLine(w: Work, lost: Reservation, takenBy: string
   const status = row.status === 'awaiting_approval' ? row.status : sourcedStatus(plan);
   await w.trx
     .updateTable('work_orders')
-    .set({ plan_json: JSON.stringify(plan), status })
+    .set({ ...planColumns(plan), status })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', row.id)
     .execute();

@@ -2,9 +2,7 @@
 export {
   DEGRADED_ERROR_RATE,
   SYSTEM_HEALTHS,
-  lineFilledFromStock,
   systemHealth,
-  type PlannedLine,
   type SystemHealth,
   type SystemTraffic,
 } from './kpis.js';

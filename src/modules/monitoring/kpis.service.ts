@@ -10,7 +10,8 @@
 import { sql } from 'kysely';
 import type { Reader } from '../../kernel/index.js';
 import { percentiles } from '../../platform/percentiles.js';
-import { lineFilledFromStock, systemHealth, type PlannedLine, type SystemHealth } from './kpis.js';
+import { planFigures, type PlannedLine } from '../fulfillment/index.js';
+import { systemHealth, type SystemHealth } from './kpis.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 const OPEN_REQUISITION_STATUSES = ['held', 'raised', 'acknowledged', 'backordered'];
@@ -125,24 +126,63 @@ interface OrdersOfDay {
   filled: number;
 }
 
+/**
+ * Per day of creation: work orders, their lines and lines filled from stock (summed from the
+ * figures stored with each plan), and the FSM-to-reserved latencies. Work orders planned
+ * before the figures were stored (migration 0024) are worked out from their plans.
+ */
 async function workOrderFigures(r: Reader, from: string): Promise<{ byDay: Map<string, OrdersOfDay> }> {
-  const rows = await r.db
-    .selectFrom('work_orders')
-    .select(['created_at', 'fsm_created_at', 'reserved_at', 'plan_json'])
-    .where('tenant_id', '=', r.ctx.tenantId)
-    .where('created_at', '>=', from)
-    .execute();
+  const tenant = r.ctx.tenantId;
+  const day = sql<string>`substr(created_at, 1, 10)`;
+  const [sums, reserved, unfigured] = await Promise.all([
+    r.db
+      .selectFrom('work_orders')
+      .select([
+        day.as('day'),
+        (eb) => eb.fn.countAll<string | number>().as('n'),
+        (eb) => eb.fn.sum<string | number | null>('plan_lines').as('lines'),
+        (eb) => eb.fn.sum<string | number | null>('plan_filled').as('filled'),
+      ])
+      .where('tenant_id', '=', tenant)
+      .where('created_at', '>=', from)
+      .groupBy(day)
+      .execute(),
+    r.db
+      .selectFrom('work_orders')
+      .select(['created_at', 'fsm_created_at', 'reserved_at'])
+      .where('tenant_id', '=', tenant)
+      .where('created_at', '>=', from)
+      .where('reserved_at', 'is not', null)
+      .execute(),
+    r.db
+      .selectFrom('work_orders')
+      .select(['created_at', 'plan_json'])
+      .where('tenant_id', '=', tenant)
+      .where('created_at', '>=', from)
+      .where('plan_lines', 'is', null)
+      .execute(),
+  ]);
   const byDay = new Map<string, OrdersOfDay>();
-  for (const row of rows) {
-    const day = row.created_at.slice(0, 10);
-    const o = byDay.get(day) ?? { count: 0, latencies: [], lines: 0, filled: 0 };
-    o.count += 1;
-    if (row.reserved_at) o.latencies.push(Date.parse(row.reserved_at) - Date.parse(row.fsm_created_at));
-    for (const line of JSON.parse(row.plan_json) as PlannedLine[]) {
-      o.lines += 1;
-      if (lineFilledFromStock(line)) o.filled += 1;
-    }
-    byDay.set(day, o);
+  const dayOf = (key: string) => {
+    let o = byDay.get(key);
+    if (!o) byDay.set(key, (o = { count: 0, latencies: [], lines: 0, filled: 0 }));
+    return o;
+  };
+  for (const row of sums) {
+    const o = dayOf(row.day);
+    o.count += Number(row.n);
+    o.lines += Number(row.lines ?? 0);
+    o.filled += Number(row.filled ?? 0);
+  }
+  for (const row of reserved)
+    dayOf(row.created_at.slice(0, 10)).latencies.push(
+      Date.parse(row.reserved_at as string) - Date.parse(row.fsm_created_at),
+    );
+  for (const row of unfigured) {
+    const figures = planFigures(JSON.parse(row.plan_json) as PlannedLine[]);
+    const o = dayOf(row.created_at.slice(0, 10));
+    o.lines += figures.lines;
+    o.filled += figures.filled;
   }
   return { byDay };
 }

@@ -1,41 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lineFilledFromStock, systemHealth, type SystemTraffic } from './kpis.js';
+import { systemHealth, type SystemTraffic } from './kpis.js';
 
 const quiet: SystemTraffic = { received: 0, failed: 0, dead: 0, delivered: 0, retrying: 0, breaker: null };
-
-describe('lineFilledFromStock: first-time fill from stock the network holds', () => {
-  it('counts a line covered by vans and warehouses, not one that needs a purchase or is backordered', () => {
-    const line = (allocations: Array<{ source: string; quantity: number }>, quantity = 3) => ({
-      quantity,
-      allocations,
-    });
-    expect(
-      lineFilledFromStock(
-        line([
-          { source: 'van', quantity: 1 },
-          { source: 'central_dc', quantity: 2 },
-        ]),
-      ),
-    ).toBe(true);
-    expect(
-      lineFilledFromStock(
-        line([
-          { source: 'van', quantity: 1 },
-          { source: 'purchase', quantity: 2 },
-        ]),
-      ),
-    ).toBe(false);
-    expect(
-      lineFilledFromStock(
-        line([
-          { source: 'regional_warehouse', quantity: 2 },
-          { source: 'backorder', quantity: 1 },
-        ]),
-      ),
-    ).toBe(false);
-    expect(lineFilledFromStock(line([], 0))).toBe(false);
-  });
-});
 
 describe('systemHealth: what to do about a system, and why', () => {
   it('is failing while a dead letter waits or the breaker is open, naming both', () => {

@@ -1,27 +1,8 @@
 /**
- * The decisions behind the service KPIs (M7.1): whether a work order line was filled from
- * stock, and how healthy a system's integration is. Pure: counts in, a verdict and its
- * reasons out, so the dashboard can say why a system is red.
+ * The decisions behind the service KPIs (M7.1): how healthy a system's integration is. Pure:
+ * counts in, a verdict and its reasons out, so the dashboard can say why a system is red.
+ * (Whether a work order line was filled from stock is fulfillment's: plan-figures.ts.)
  */
-
-/** Sources that are stock the network already holds; anything else is a purchase or a backorder. */
-const STOCK_SOURCES = new Set(['van', 'forward_stocking_location', 'regional_warehouse', 'central_dc']);
-
-export interface PlannedLine {
-  quantity: number;
-  allocations: ReadonlyArray<{ source: string; quantity: number }>;
-}
-
-/**
- * A line is filled when stock the network holds covers its whole quantity at sourcing: the
- * usual service-parts fill rate (first-time fill), which a purchase or a backorder misses.
- */
-export function lineFilledFromStock(line: PlannedLine): boolean {
-  const fromStock = line.allocations
-    .filter((a) => STOCK_SOURCES.has(a.source))
-    .reduce((sum, a) => sum + a.quantity, 0);
-  return line.quantity > 0 && fromStock >= line.quantity - 1e-9;
-}
 
 export const SYSTEM_HEALTHS = ['healthy', 'degraded', 'failing', 'idle'] as const;
 export type SystemHealth = (typeof SYSTEM_HEALTHS)[number];
