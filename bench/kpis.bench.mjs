@@ -66,7 +66,7 @@ try {
   console.log('| what | ms per request (rounds) |');
   console.log('|---|---:|');
   console.log(`| plan figures stored with each plan | ${fmt(stored.ms)} |`);
-  console.log(`| no stored figures (every plan read and parsed, as before) | ${fmt(unfigured.ms)} |`);
+  console.log(`| no stored figures (every plan read and parsed, as before 0024) | ${fmt(unfigured.ms)} |`);
   const same = JSON.stringify(stored.kpis.fillRate) === JSON.stringify(unfigured.kpis.fillRate);
   console.log(
     `fill rate: ${JSON.stringify(stored.kpis.fillRate)}; the same both ways: ${same ? 'yes' : 'NO'}; work orders in the window: ${stored.kpis.latency.count.toLocaleString()} reserved`,

@@ -557,11 +557,15 @@ describeEachStore('work order lifecycle', (hub) => {
       },
       { lineBreak: '\n' },
     );
+    const backorders = async () => Number((await t.api('GET', '/api/v1/kpis?days=1')).body.backorders);
+    const backordersBefore = await backorders();
     const sent = await t.api('POST', `/api/v1/integration/flows/ack-${suffix}/messages`, {
       rawBody: file,
       headers: { 'content-type': 'application/edi-x12' },
     });
     expect(sent.body.outcome, JSON.stringify(sent.body)).toMatchObject({ status: 'applied' });
+    // The Overview counts the work order as waiting on a backorder.
+    expect(await backorders()).toBe(backordersBefore + 1);
     const after = (await t.api('GET', `/api/v1/work-orders/${ref}`)).body;
     expect(after.requisitions[0]).toMatchObject({
       status: 'backordered',
