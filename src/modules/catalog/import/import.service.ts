@@ -43,6 +43,21 @@ export interface ImportSummary {
   durationMs: number;
 }
 
+/** An import's counts before its first row. */
+export function emptyImportSummary(kind: ImportKind): ImportSummary {
+  return {
+    kind,
+    rows: 0,
+    created: 0,
+    unchanged: 0,
+    rejected: 0,
+    conflicts: 0,
+    batches: 0,
+    bytesRead: 0,
+    durationMs: 0,
+  };
+}
+
 export interface ImportOptions {
   kind: ImportKind;
   mapping?: string | undefined;
@@ -91,17 +106,7 @@ async function importRecords(
 ): Promise<ImportSummary> {
   const pick = cellPicker(parseColumnMapping(options.mapping, FIELDS[options.kind]));
   const batchSize = options.batchSize ?? 2000;
-  const summary: ImportSummary = {
-    kind: options.kind,
-    rows: 0,
-    created: 0,
-    unchanged: 0,
-    rejected: 0,
-    conflicts: 0,
-    batches: 0,
-    bytesRead: 0,
-    durationMs: 0,
-  };
+  const summary = emptyImportSummary(options.kind);
   const reject = (row: Row, code: string, reason: string) => {
     summary.rejected += 1;
     options.onReject({ line: row.line, code, reason, record: recordAt(row.batch, row.at, row.width) });

@@ -5,7 +5,13 @@ import { runWork, type Reader } from '../../../kernel/index.js';
 import { isoTimestamp } from '../../../platform/clock.js';
 import { actorLabel, type Ctx } from '../../../platform/context.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
-import { importCsv, type ImportKind, type ImportSummary, type Reject } from './import.service.js';
+import {
+  emptyImportSummary,
+  importCsv,
+  type ImportKind,
+  type ImportSummary,
+  type Reject,
+} from './import.service.js';
 
 export const IMPORT_JOB_STATES = ['running', 'completed', 'failed', 'interrupted'] as const;
 export type ImportJobState = (typeof IMPORT_JOB_STATES)[number];
@@ -172,17 +178,7 @@ export async function runImportJob(
     return job;
   };
 
-  let latest: ImportSummary = {
-    kind: options.kind,
-    rows: 0,
-    created: 0,
-    unchanged: 0,
-    rejected: 0,
-    conflicts: 0,
-    batches: 0,
-    bytesRead: 0,
-    durationMs: 0,
-  };
+  let latest = emptyImportSummary(options.kind);
   // Progress writes are chained so they land in order even though batches do not wait for them.
   let progress = Promise.resolve();
   try {
