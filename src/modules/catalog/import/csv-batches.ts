@@ -185,8 +185,10 @@ export class CsvBatchReader implements AsyncIterableIterator<RecordBatch> {
   private ended = false;
   private closed = false;
   private failure: { error: unknown } | null = null;
-  private inFlight = 0;
-  /** Sizes of the chunks sent and not yet answered, oldest first (answers come in order). */
+  /**
+   * Sizes of the chunks sent and not yet answered, oldest first (answers come in order); how
+   * many there are is how many chunks are in flight.
+   */
   private readonly sentSizes: number[] = [];
   private paused = false;
   private wake: (() => void) | null = null;
@@ -235,7 +237,6 @@ export class CsvBatchReader implements AsyncIterableIterator<RecordBatch> {
 
   private onMessage(message: FromParser): void {
     if (message.type === 'records') {
-      this.inFlight -= 1;
       if (message.columns) this.columns = message.columns;
       // Each chunk is answered once, in order; the answer at the end answers no chunk.
       const bytes = this.sentSizes.shift() ?? 0;
@@ -256,7 +257,6 @@ export class CsvBatchReader implements AsyncIterableIterator<RecordBatch> {
     // A copy of exactly the chunk's bytes, handed over rather than cloned: a chunk is often a
     // view of a larger buffer, which a clone would copy whole.
     const bytes = new Uint8Array(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    this.inFlight += 1;
     this.sentSizes.push(bytes.byteLength);
     this.peer.port.postMessage({ type: 'chunk', bytes } satisfies ToParser, [bytes.buffer]);
     this.balance();
@@ -276,7 +276,7 @@ export class CsvBatchReader implements AsyncIterableIterator<RecordBatch> {
   }
 
   private balance(): void {
-    const full = this.inFlight >= MAX_CHUNKS_IN_FLIGHT || this.queuedRecords >= MAX_RECORDS_QUEUED;
+    const full = this.sentSizes.length >= MAX_CHUNKS_IN_FLIGHT || this.queuedRecords >= MAX_RECORDS_QUEUED;
     if (full && !this.paused) {
       this.paused = true;
       this.source.pause();
