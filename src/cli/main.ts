@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { isAppError } from '../platform/errors.js';
 import { VERSION } from '../platform/version.js';
 
 type Register = (program: Command) => void;
@@ -70,7 +71,6 @@ export async function runCli(argv: string[]): Promise<void> {
 function describeFailure(error: unknown): string {
   const debug = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
   if (!(error instanceof Error)) return `sparehub: ${String(error)}`;
-  const code = (error as { code?: unknown }).code;
-  const line = `sparehub: ${error.name === 'AppError' && typeof code === 'string' ? `${code}: ` : ''}${error.message}`;
+  const line = `sparehub: ${isAppError(error) ? `${error.code}: ` : ''}${error.message}`;
   return debug && error.stack ? `${line}\n${error.stack}` : line;
 }
