@@ -8,11 +8,5 @@ export {
 } from './idempotency.js';
 export { verifyChain, linkHash, GENESIS_HASH, type ChainReport, type ChainBreak } from './audit-chain.js';
 export { lockScope, lockTenantScope } from './scope-lock.js';
-export {
-  policyDocuments,
-  type PolicyDocument,
-  type PolicyDocuments,
-  type PolicySpec,
-  type PolicyTable,
-} from './policy-documents.js';
+export { policyDocuments, type PolicyDocument } from './policy-documents.js';
 export { literal as sqlLiteral } from './outbox-rows.js';

@@ -55,5 +55,5 @@ export {
 } from './fulfillment.schemas.js';
 export { registerFulfillmentRoutes } from './fulfillment.routes.js';
 export { getFulfillmentPolicy } from './policies.js';
-export { lineFilledFromStock, planFigures, type PlanFigures, type PlannedLine } from './plan-figures.js';
+export { planFigures, type PlannedLine } from './plan-figures.js';
 export { leadTimeHours, type LeadTimePolicy } from './lead-times.js';
