@@ -1,5 +1,12 @@
 /** The connectors the hub ships: declarations combining a transport and a format. */
-export { CONNECTORS, findConnector, describeConnector, testConnector } from './registry.js';
+export {
+  CONNECTORS,
+  findConnector,
+  describeConnector,
+  testConnector,
+  connectorDescriptionSchema,
+  type ConnectorDescription,
+} from './registry.js';
 export type {
   ConnectorDeclaration,
   MessageDeclaration,

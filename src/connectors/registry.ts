@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ConnectionTestResult, ConnectorDeclaration } from './declaration.js';
+import type { Expect, SameType } from '../platform/same-type.js';
+import type { ConnectionTestResult, ConnectorDeclaration, MessageDeclaration } from './declaration.js';
 import { idocFilesConnector } from './idoc-files/connector.js';
 import { natsJsonConnector } from './nats-json/connector.js';
 import { webhookJsonConnector } from './webhook-json/connector.js';
@@ -17,8 +18,36 @@ export function findConnector(id: string): ConnectorDeclaration | undefined {
   return CONNECTORS.find((c) => c.id === id);
 }
 
+const messageDeclarationSchema = z.object({
+  messageType: z.string().describe('canonical message type or external document the mapping starts from'),
+  description: z.string(),
+  defaultMapping: z.string().describe('JSONata to start from: installed as version 1 of a mapping'),
+});
+// Declarations are sent as they are, through this schema: a field it lacked would be stripped.
+type _MessageDeclarationMatches = Expect<
+  SameType<MessageDeclaration, z.infer<typeof messageDeclarationSchema>>
+>;
+
 /** A connector as the API shows it: schemas as JSON Schema, no functions. */
-export function describeConnector(c: ConnectorDeclaration) {
+export const connectorDescriptionSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  name: z.string(),
+  transport: z.enum(['http', 'file', 'nats']),
+  format: z.enum(['json', 'csv', 'x12', 'idoc']),
+  configSchema: z
+    .record(z.string(), z.unknown())
+    .describe('JSON Schema of the config a flow gives it (connector.config)'),
+  secretsSchema: z
+    .record(z.string(), z.unknown())
+    .describe('JSON Schema of its secrets (connector.secrets, never shown again)'),
+  reads: z.array(messageDeclarationSchema).describe('messages it receives, for inbound flows'),
+  writes: z.array(messageDeclarationSchema).describe('messages it sends, for outbound flows'),
+});
+export type ConnectorDescription = z.infer<typeof connectorDescriptionSchema>;
+
+/** A connector as the API shows it: schemas as JSON Schema, no functions. */
+export function describeConnector(c: ConnectorDeclaration): ConnectorDescription {
   return {
     id: c.id,
     version: c.version,

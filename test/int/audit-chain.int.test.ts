@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { runWork } from '../../src/kernel/index.js';
-import { verifyTenant } from '../../src/modules/audit/index.js';
-import { describeEachStore } from '../support/each-store.js';
+import { reader, runWork } from '../../src/kernel/index.js';
+import { listAuditRecords, listEvents, verifyTenant } from '../../src/modules/audit/index.js';
+import { asJson, describeEachStore } from '../support/each-store.js';
 
 // Text that JSON escapes, and text it does not: quotes, backslashes, every control character,
 // DEL, non-ASCII and astral characters, line separators, lone surrogates, escape-like text.
@@ -74,5 +74,36 @@ describeEachStore('audit chain', (hub) => {
     const result = await verifyTenant(t.hub.store.db, { id: t.tenantId, code: 't' });
     expect(result.chain.firstBreak).toBeNull();
     expect(result.ok).toBe(true);
+  });
+
+  it('answers with every field of every record and event, and the whole verification report', async () => {
+    const t = hub();
+    await runWork(t.hub.store, t.ctx(), (w) => {
+      w.audit({
+        action: 'test.answered',
+        entityType: 'test',
+        entityId: 'answer',
+        before: null,
+        after: { nested: [1, 'two', { three: null }] },
+        reason: 'the API answers in full',
+      });
+      w.emit({ type: 'test.answered', key: 'test:answer', payload: { nested: [1, 'two', { three: null }] } });
+      return Promise.resolve();
+    });
+    const r = reader(t.hub.store, t.ctx());
+    expect((await t.api('GET', '/api/v1/audit?limit=1000')).body).toEqual(
+      asJson({ items: await listAuditRecords(r, { limit: 1000 }) }),
+    );
+    expect((await t.api('GET', '/api/v1/events?limit=1000')).body).toEqual(
+      asJson({ items: await listEvents(r, { limit: 1000 }) }),
+    );
+    const tenant = await t.hub.store.db
+      .selectFrom('tenants')
+      .select(['id', 'code'])
+      .where('id', '=', t.tenantId)
+      .executeTakeFirstOrThrow();
+    expect((await t.api('POST', '/api/v1/audit/verify')).body).toEqual(
+      asJson(await verifyTenant(t.hub.store.db, tenant)),
+    );
   });
 });

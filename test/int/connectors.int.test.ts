@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, expect, it } from 'vitest';
-import { CONNECTORS } from '../../src/connectors/index.js';
+import { CONNECTORS, describeConnector } from '../../src/connectors/index.js';
 import { parseX12, toCanonical } from '../../src/connectors/formats/x12/index.js';
 import { probeNats } from '../../src/connectors/transports/nats/nats-test-support.js';
 import { compileMapping, evaluateMapping } from '../../src/modules/integration/index.js';
 import { validateCommand } from '../../src/modules/integration/commands.js';
-import { describeEachStore } from '../support/each-store.js';
+import { asJson, describeEachStore } from '../support/each-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sparehub-connectors-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -19,6 +19,7 @@ describeEachStore('connectors', (hub) => {
     const t = hub();
     const res = await t.api('GET', '/api/v1/integration/connectors');
     expect(res.body.items.map((c: { id: string }) => c.id)).toEqual(CONNECTORS.map((c) => c.id));
+    expect(res.body).toEqual(asJson({ items: CONNECTORS.map(describeConnector) }));
     const x12 = res.body.items.find((c: { id: string }) => c.id === 'x12-files');
     expect(x12).toMatchObject({
       transport: 'file',

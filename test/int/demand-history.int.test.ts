@@ -4,10 +4,15 @@
  * is not demand; a bad import changes nothing and names every bad row. Both stores.
  */
 import { expect, it } from 'vitest';
+import { reader } from '../../src/kernel/index.js';
+import { forecastPart, listOverrides } from '../../src/modules/planning/index.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart, receive } from '../support/factories.js';
 
 const thisMonth = () => new Date().toISOString().slice(0, 7);
+
+/** A value as JSON carries it: an answer equal to this of what the service returned lost no field to its response schema. */
+const asJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
 async function issue(
   t: TestHub,
@@ -113,12 +118,30 @@ describeEachStore('demand history', (hub) => {
     expect(forecast.body.classification.class).toEqual(expect.any(String));
     expect(forecast.body.stocking.reorderPoint).toBeGreaterThanOrEqual(0);
     expect(forecast.body.reasons.length).toBeGreaterThan(2);
+    // Every field the service returns, as it returns it.
+    const direct = await forecastPart(reader(t.hub.store, t.ctx()), {
+      partNumber: newPart.partNumber,
+      granularity: 'month',
+      horizon: 6,
+      leadTime: 2,
+    });
+    expect(forecast.body).toEqual(asJson(direct));
     // The old part is phased out by the ECN: its demand is the successor's, no stock planned for it.
     const phasedOut = await t.api(
       'GET',
       `/api/v1/planning/forecast?partNumber=${oldPart.partNumber}&horizon=3`,
     );
     expect(phasedOut.body).toMatchObject({ forecast: [0, 0, 0], stocking: null });
+    expect(phasedOut.body).toEqual(
+      asJson(
+        await forecastPart(reader(t.hub.store, t.ctx()), {
+          partNumber: oldPart.partNumber,
+          granularity: 'month',
+          horizon: 3,
+          leadTime: 1,
+        }),
+      ),
+    );
     expect(phasedOut.body.reasons.join(' ')).toContain(
       `superseded by ${newPart.partNumber} from 2026-10-15 (ECN-77)`,
     );
@@ -191,6 +214,14 @@ describeEachStore('demand history', (hub) => {
     };
     const run = await t.api('POST', '/api/v1/planning/runs', { body });
     expect(run.status, JSON.stringify(run.body)).toBe(201);
+    // One location's run, every field kept (the response schema strips what it does not name).
+    expect(Object.keys(run.body).sort()).toEqual([
+      'granularity',
+      'leadTime',
+      'lines',
+      'locationCode',
+      'raised',
+    ]);
     expect(run.body.lines.map((l: { partNumber: string }) => l.partNumber).sort()).toEqual(
       [short.partNumber, plenty.partNumber].sort(),
     );
@@ -293,6 +324,19 @@ describeEachStore('demand history', (hub) => {
     expect(after.statisticalSafetyStock).toBe(before.stocking.safetyStock);
     expect(after.overrides).toHaveLength(2);
     expect(after.reasons.join(' ')).toContain('plant shutdown maintenance');
+    // Every field the service returns, overrides and overridden stocking included.
+    const r = reader(t.hub.store, t.ctx());
+    expect(after).toEqual(
+      asJson(
+        await forecastPart(r, {
+          partNumber: part.partNumber,
+          locationCode: location.code,
+          granularity: 'month',
+          horizon: 3,
+          leadTime: 1,
+        }),
+      ),
+    );
     // An override elsewhere or out of its period does not apply; a backwards period is refused.
     const elsewhere = (
       await t.api('GET', `/api/v1/planning/forecast?partNumber=${part.partNumber}&horizon=3`)
@@ -324,5 +368,9 @@ describeEachStore('demand history', (hub) => {
     expect(refused.status).toBe(403);
     const listed = await t.api('GET', `/api/v1/planning/overrides?partNumber=${part.partNumber}`);
     expect(listed.body.items).toHaveLength(2);
+    const stored = asJson(await listOverrides(r, { partNumber: part.partNumber })) as unknown[];
+    expect(listed.body).toEqual({ items: stored });
+    expect(stored).toContainEqual(forecast.body);
+    expect(stored).toContainEqual(safety.body);
   });
 });

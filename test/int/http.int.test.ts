@@ -1,12 +1,37 @@
 import { expect, it } from 'vitest';
+import { VERSION } from '../../src/main.js';
 import { describeEachStore } from '../support/each-store.js';
 import { uniqueCode } from '../support/factories.js';
 
 describeEachStore('HTTP surface', (hub) => {
   it('answers /health and /ready without a key, naming the store', async () => {
     const t = hub();
-    expect((await t.api('GET', '/health', { key: null })).body).toMatchObject({ status: 'ok' });
+    expect((await t.api('GET', '/health', { key: null })).body).toEqual({ status: 'ok', version: VERSION });
     expect((await t.api('GET', '/ready', { key: null })).body).toEqual({ status: 'ready', store: t.dialect });
+  });
+
+  it('answers /ready with a NOT_READY problem, whole, while the store does not answer', async () => {
+    const t = hub();
+    const store = t.hub.store as { ping(): Promise<void> };
+    const ping = store.ping.bind(store);
+    store.ping = () => Promise.reject(new Error('connection refused'));
+    try {
+      const res = await t.api('GET', '/ready', { key: null });
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toEqual({
+        type: 'urn:sparehub:problem:not-ready',
+        title: 'The hub is not ready',
+        status: 503,
+        detail: 'The store does not answer: connection refused',
+        instance: '/ready',
+        code: 'NOT_READY',
+        requestId: res.headers['x-request-id'],
+      });
+    } finally {
+      store.ping = ping;
+    }
+    expect((await t.api('GET', '/ready', { key: null })).status).toBe(200);
   });
 
   it('serves Prometheus metrics including request durations', async () => {

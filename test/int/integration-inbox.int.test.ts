@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { verifyTenant } from '../../src/modules/audit/index.js';
+import { reader } from '../../src/kernel/index.js';
+import { listEvents, verifyTenant } from '../../src/modules/audit/index.js';
 import { signWebhook } from '../../src/connectors/transports/webhook/index.js';
-import { purgeExpiredMessages } from '../../src/modules/integration/index.js';
-import { describeEachStore, type TestHub } from '../support/each-store.js';
+import { listIntegrationErrors, purgeExpiredMessages } from '../../src/modules/integration/index.js';
+import { asJson, describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart } from '../support/factories.js';
 
 const X12 = join(import.meta.dirname, '../fixtures/x12');
@@ -199,6 +200,14 @@ describeEachStore('integration inbox', (hub) => {
     expect(events.body.items.map((e: { payload: { messageId: string } }) => e.payload.messageId)).toContain(
       unknown.body.messageId,
     );
+    expect(events.body).toEqual(
+      asJson({
+        items: await listEvents(reader(t.hub.store, t.ctx()), {
+          type: 'integration.message_dead_lettered',
+          limit: 100,
+        }),
+      }),
+    );
 
     // The administrator fixes the mapping (a new version), re-pins the flow and retries.
     const fixed = await t.api('POST', '/api/v1/integration/mappings', {
@@ -259,6 +268,12 @@ describeEachStore('integration inbox', (hub) => {
       code: 'COMMAND_UNKNOWN',
     });
     expect(log.body.items[0].reasons.join(' ')).toMatch(/service job/);
+    // The answer keeps every field of the log; reasons may name how long until an SLA is due,
+    // which moves between the two reads.
+    const direct = asJson(await listIntegrationErrors(reader(t.hub.store, t.ctx()), t.hub.clock, 100));
+    expect(log.body.items).toEqual(
+      (direct as Array<Record<string, unknown>>).map((e) => ({ ...e, reasons: expect.any(Array) })),
+    );
     expect(log.body.items.slice(1).every((e: { impact: string }) => e.impact !== 'blocks_service_job')).toBe(
       true,
     );

@@ -3,9 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/connectors/transports/webhook/index.js';
-import { deliverDue, routeOutbox, type RelayDeps } from '../../src/modules/integration/outbound.service.js';
+import { reader } from '../../src/kernel/index.js';
+import { listIntegrationErrors } from '../../src/modules/integration/errors.service.js';
+import {
+  deliverDue,
+  listDeliveries,
+  routeOutbox,
+  type RelayDeps,
+} from '../../src/modules/integration/outbound.service.js';
 import { defaultTransports } from '../../src/modules/integration/transports.js';
-import { describeEachStore, type TestHub } from '../support/each-store.js';
+import { asJson, describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart } from '../support/factories.js';
 
 const SECRET = 'whsec_' + Buffer.from('sparehub-outbound-test-secret-0123').toString('base64');
@@ -272,10 +279,16 @@ describeEachStore('outbound delivery', (hub) => {
     }
     expect(dead).toHaveLength(1);
     expect(dead[0]!.lastError.code).toBe('HTTP_4XX');
+    // Every field the services return reaches the answer: the response schemas strip none.
+    const r = reader(t.hub.store, t.ctx());
+    expect((await t.api('GET', `/api/v1/integration/deliveries?flow=bad-${suffix}`)).body).toEqual(
+      asJson({ items: await listDeliveries(r, { flowCode: `bad-${suffix}`, limit: 50 }) }),
+    );
     const log = await t.api('GET', '/api/v1/integration/errors');
     expect(log.body.items.map((e: { id: string }) => e.id)).toContain(dead[0]!.id);
+    expect(log.body).toEqual(asJson({ items: await listIntegrationErrors(r, t.hub.clock, 100) }));
     const retried = await t.api('POST', `/api/v1/integration/deliveries/${dead[0]!.id}/retry`);
-    expect(retried.body).toMatchObject({ status: 'pending' });
+    expect(retried.body).toEqual({ id: dead[0]!.id, status: 'pending' });
     const trail = await t.api('GET', `/api/v1/audit?entityType=outbound_delivery&entityId=${dead[0]!.id}`);
     expect(trail.body.items[0]).toMatchObject({ action: 'integration.delivery_retried' });
   });

@@ -112,7 +112,12 @@ describeEachStore('scheduled inbound', (hub) => {
       body: { reason: 'the ERP batch is needed before the 02:00 run' },
     });
     expect(now.status, JSON.stringify(now.body)).toBe(200);
-    expect(now.body).toMatchObject({ status: 'applied' });
+    expect(now.body).toEqual({
+      messageId: sent.messageId,
+      status: 'applied',
+      mapping: `${flow.code}@1`,
+      commands: 1,
+    });
     expect(await flow.onHand()).toBe(3);
     const twice = await t.api('POST', `/api/v1/integration/messages/${sent.messageId}/apply-now`, {
       body: { reason: 'again' },

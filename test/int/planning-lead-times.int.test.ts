@@ -4,8 +4,9 @@
  * runs without a lead time use them, the spread raising the safety stock, and say so. Both stores.
  */
 import { expect, it } from 'vitest';
-import { runWork } from '../../src/kernel/index.js';
+import { reader, runWork } from '../../src/kernel/index.js';
 import { putBuffer, postMovement, type MovementInput } from '../../src/modules/inventory/index.js';
+import { learnedLeadTimes } from '../../src/modules/planning/index.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart } from '../support/factories.js';
@@ -100,6 +101,16 @@ describeEachStore('planning: learned lead times', (hub) => {
     expect(party.reasons[0]).toMatch(new RegExp(`^5 receipts from ${supplier} between `));
     expect(party.reasons[1]).toContain('left out as outliers');
     expect(part).toMatchObject({ partNumber: bought.partNumber, count: 5, usable: true });
+    // Every field the service returns, as it returns it (the response schema strips what it does
+    // not name); `from` is a year before each call's own now.
+    const direct = await learnedLeadTimes(reader(t.hub.store, t.ctx()), {
+      partyKind: 'supplier',
+      partyCode: supplier,
+    });
+    expect(learned.body).toEqual({
+      from: expect.any(String),
+      items: JSON.parse(JSON.stringify(direct.items)),
+    });
 
     // Repair cycles: serials sent to the vendor and back after 20, 25 and 30 days (with a
     // status change while there), and four loose units returned in two lots after 10 and 14.

@@ -4,6 +4,8 @@
  * consumption without a model unaffected, the reasons naming models and shares. Both stores.
  */
 import { expect, it } from 'vitest';
+import { reader } from '../../src/kernel/index.js';
+import { listRetirements } from '../../src/modules/planning/index.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart, receive, uniqueCode } from '../support/factories.js';
 
@@ -132,6 +134,12 @@ describeEachStore('planning: retired equipment models', (hub) => {
       'ECN-32 recall postponed',
       'ECN-32 recall',
     ]);
+    // Every field the service returns, as it returns it (the response schema strips what it does not name).
+    const stored = JSON.parse(
+      JSON.stringify(await listRetirements(reader(t.hub.store, t.ctx()), { equipmentModel: modelB })),
+    ) as unknown[];
+    expect(listed.body).toEqual({ items: stored });
+    expect(stored).toEqual([later.body, b.body]);
     const audit = await t.api(
       'GET',
       `/api/v1/audit?action=planning.equipment_retirement_set&entityId=${modelB}`,

@@ -4,6 +4,8 @@
  * with demand, one result per location, in one unit of work. Both stores.
  */
 import { expect, it } from 'vitest';
+import { reader } from '../../src/kernel/index.js';
+import { runForecasts } from '../../src/modules/planning/index.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart, receive } from '../support/factories.js';
 
@@ -76,6 +78,12 @@ describeEachStore('planning: runs over every part and location', (hub) => {
     expect(item(lumpy.partNumber, north.code).reasons.length).toBeGreaterThan(2);
     // Issued by the hub this month: a pair of its own.
     expect(item(lumpy.partNumber, south.code).forecast).toHaveLength(3);
+    // Every field the service returns, as it returns it (the response schema strips what it does not name).
+    const direct = await runForecasts(reader(t.hub.store, t.ctx()), {
+      horizon: 3,
+      partNumbers: [steady.partNumber, lumpy.partNumber],
+    });
+    expect(run.body).toEqual(JSON.parse(JSON.stringify(direct)));
 
     const oneLocation = await t.api('POST', '/api/v1/planning/forecast-runs', {
       body: { horizon: 2, locationCodes: [south.code], limit: 1 },
@@ -130,6 +138,30 @@ describeEachStore('planning: runs over every part and location', (hub) => {
     expect(run.body.runs.map((r: { locationCode: string }) => r.locationCode)).toEqual(
       [east.code, west.code].sort(),
     );
+    // Every field of the answer kept: a run over every location, each location's run, each line.
+    expect(Object.keys(run.body).sort()).toEqual(['granularity', 'leadTime', 'raised', 'runs', 'skipped']);
+    for (const r of run.body.runs) {
+      expect(Object.keys(r).sort()).toEqual(['granularity', 'leadTime', 'lines', 'locationCode', 'raised']);
+      for (const line of r.lines) {
+        expect(Object.keys(line).sort()).toEqual([
+          'leadTime',
+          'method',
+          'orderUpTo',
+          'partNumber',
+          'reasons',
+          'reorderPoint',
+          'replenishment',
+          'safetyStock',
+        ]);
+        expect(Object.keys(line.leadTime).sort()).toEqual([
+          'days',
+          'periods',
+          'sdDays',
+          'source',
+          'variance',
+        ]);
+      }
+    }
     expect(run.body.skipped).toEqual([
       { locationCode: warehouse.code, reason: 'the source of the transfers: it cannot replenish itself' },
     ]);
@@ -142,6 +174,7 @@ describeEachStore('planning: runs over every part and location', (hub) => {
     });
     // East holds 1 against 3 a month: short now, raised; the van holds nothing against 1 a month.
     expect(runAt(east.code).raised).toBe(1);
+    expect(Object.keys(runAt(east.code).lines[0].replenishment).sort()).toEqual(['id', 'quantity']);
     expect(run.body.raised).toBe(runAt(east.code).raised + runAt(west.code).raised);
     const buffers = await t.api('GET', `/api/v1/stock/buffers?partNumber=${part.partNumber}`);
     expect(buffers.status, JSON.stringify(buffers.body)).toBe(200);

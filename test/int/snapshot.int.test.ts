@@ -162,6 +162,28 @@ describeEachStore('inventory snapshots', (hub) => {
     ).toHaveLength(1);
   });
 
+  it('applies a scheduled snapshot now on request, in the background, and says so', async () => {
+    const t = hub();
+    const w = await world(t);
+    const flow = await snapshotFlow(t, 'csv', {}, { schedule: '0 2 * * *' });
+    const csv = ['partNumber,locationCode,quantity,uom', `${w.p1.partNumber},${w.a.code},12,EA`].join('\n');
+    const sent = await send(t, flow, csv, `snap-${uid()}`);
+    const now = await t.api('POST', `/api/v1/integration/messages/${sent.messageId}/apply-now`, {
+      body: { reason: 'the 3PL count is needed before the 02:00 run' },
+    });
+    expect(now.status, JSON.stringify(now.body)).toBe(200);
+    // received: this process is applying another snapshot; the worker takes it next.
+    expect(now.body).toEqual({
+      messageId: sent.messageId,
+      status: expect.stringMatching(/^(processing|received)$/),
+      dueAt: null,
+    });
+    if (now.body.status === 'processing') {
+      expect((await settled(t, sent.messageId)).status).toBe('applied');
+      expect(await onHand(t, w.p1.partNumber, w.a.code)).toMatchObject({ onHand: 12 });
+    }
+  });
+
   it('zeroes what a full snapshot leaves out at the locations it names, and only there', async () => {
     const t = hub();
     const w = await world(t);

@@ -4,11 +4,25 @@ import { runWork } from '../../src/kernel/index.js';
 import { verifyTenant } from '../../src/modules/audit/index.js';
 import { createReservation, postMovement } from '../../src/modules/inventory/index.js';
 import { AppError } from '../../src/platform/errors.js';
-import { describeEachStore, type TestHub } from '../support/each-store.js';
+import { asJson, describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart, move, receive, stockOf } from '../support/factories.js';
 
 async function verify(t: TestHub) {
   return verifyTenant(t.hub.store.db, { id: t.tenantId, code: 'test' });
+}
+
+/** POST /api/v1/audit/verify answers with the whole report, as verifyTenant makes it. */
+async function expectVerifyAnswersInFull(t: TestHub) {
+  const code = (
+    await t.hub.store.db
+      .selectFrom('tenants')
+      .select('code')
+      .where('id', '=', t.tenantId)
+      .executeTakeFirstOrThrow()
+  ).code;
+  expect((await t.api('POST', '/api/v1/audit/verify')).body).toEqual(
+    asJson(await verifyTenant(t.hub.store.db, { id: t.tenantId, code })),
+  );
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -314,6 +328,7 @@ describeEachStore('stock movements and counts', (hub) => {
     const chain = (await verify(t)).chain;
     expect(chain.firstBreak).toMatchObject({ seq: Number(victim.seq), recordId: victim.id });
     expect(chain.firstBreak?.problem).toContain('altered');
+    await expectVerifyAnswersInFull(t);
 
     await t.hub.store.db
       .updateTable('stock_balances')
@@ -325,6 +340,7 @@ describeEachStore('stock movements and counts', (hub) => {
     expect(ledger.mismatches).toEqual([
       expect.objectContaining({ kind: 'balance', partId: part.id, recorded: 9000, expected: 8000 }),
     ]);
+    await expectVerifyAnswersInFull(t);
 
     await t.hub.store.db.deleteFrom('audit_records').where('id', '=', victim.id).execute();
     expect((await verify(t)).chain.firstBreak?.problem).toContain('missing');

@@ -17,6 +17,15 @@ export interface ApiResponse {
   body: any;
 }
 
+/**
+ * A value as a JSON answer carries it. A route's response schema is also its serializer and
+ * strips what it does not name, so an answer equal to this of what the service returned
+ * has lost no field.
+ */
+export function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
 /** A hub on one store, with a fresh tenant of its own so suites never see each other's data. */
 export interface TestHub {
   dialect: DialectName;

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ctxOf, type HttpDeps } from '../../http/context.js';
 import { reader } from '../../kernel/index.js';
+import { auditRecordSchema, outboxEventSchema, tenantVerificationSchema } from './audit.schemas.js';
 import { listAuditRecords, listEvents } from './audit.service.js';
 import { verifyTenant } from './verify.js';
 
@@ -23,6 +24,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: HttpDeps): void 
           beforeId: z.string().optional().describe('Cursor: the id of the last record of the previous page'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
+        response: { 200: z.object({ items: z.array(auditRecordSchema) }) },
       },
     },
     async (request) => ({ items: await listAuditRecords(reader(deps.store, ctxOf(request)), request.query) }),
@@ -35,6 +37,9 @@ export function registerAuditRoutes(app: FastifyInstance, deps: HttpDeps): void 
       schema: {
         tags: ['audit'],
         summary: 'Recompute the hash chain and check every balance against the ledger',
+        description:
+          'Answers 200 with the report whether or not all is well: ok says which, firstBreak and mismatches say where.',
+        response: { 200: tenantVerificationSchema },
       },
     },
     async (request) => {
@@ -60,6 +65,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: HttpDeps): void 
           afterId: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
+        response: { 200: z.object({ items: z.array(outboxEventSchema) }) },
       },
     },
     async (request) => ({ items: await listEvents(reader(deps.store, ctxOf(request)), request.query) }),

@@ -1,21 +1,6 @@
 import type { Reader } from '../../kernel/index.js';
-
-export interface AuditRecord {
-  id: string;
-  /** The tenant's trail is several hash chains on PostgreSQL (decision 0008); seq counts within one. */
-  chain: number;
-  seq: number;
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  requestId: string | null;
-  occurredAt: string;
-  hash: string;
-}
+// The routes send these through their schemas: the types come from them so the two agree.
+import type { AuditRecord, OutboxEvent } from './audit.schemas.js';
 
 export async function listAuditRecords(
   r: Reader,
@@ -49,15 +34,6 @@ export async function listAuditRecords(
     occurredAt: row.occurred_at,
     hash: row.hash,
   }));
-}
-
-export interface OutboxEvent {
-  id: string;
-  type: string;
-  key: string;
-  payload: unknown;
-  status: string;
-  createdAt: string;
 }
 
 /** The outbox read as an event feed; the integration runtime delivers the same rows. */

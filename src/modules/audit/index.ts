@@ -1,3 +1,10 @@
-export { verifyTenant, type TenantVerification, type LedgerReport, type LedgerMismatch } from './verify.js';
-export { listAuditRecords, listEvents, type AuditRecord, type OutboxEvent } from './audit.service.js';
+export { verifyTenant } from './verify.js';
+export { listAuditRecords, listEvents } from './audit.service.js';
+export type {
+  AuditRecord,
+  OutboxEvent,
+  TenantVerification,
+  LedgerReport,
+  LedgerMismatch,
+} from './audit.schemas.js';
 export { registerAuditRoutes } from './audit.routes.js';

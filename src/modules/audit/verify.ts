@@ -1,30 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.js';
-import { verifyChain, type ChainReport } from '../../kernel/index.js';
-
-export interface LedgerMismatch {
-  kind: 'balance' | 'tracked' | 'reserved';
-  partId: string;
-  locationId: string;
-  status: string;
-  detail: string;
-  recorded: number;
-  expected: number;
-}
-
-export interface LedgerReport {
-  balancesChecked: number;
-  trackedChecked: number;
-  mismatches: LedgerMismatch[];
-}
-
-export interface TenantVerification {
-  tenantId: string;
-  tenantCode: string;
-  chain: ChainReport;
-  ledger: LedgerReport;
-  ok: boolean;
-}
+import { verifyChain } from '../../kernel/index.js';
+import type { LedgerMismatch, LedgerReport, TenantVerification } from './audit.schemas.js';
 
 /**
  * Checks what must always hold for a tenant: the audit hash chain is unbroken, every balance

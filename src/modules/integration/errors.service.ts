@@ -1,24 +1,8 @@
 import type { Reader } from '../../kernel/index.js';
 import { isoTimestamp, type Clock } from '../../platform/clock.js';
-import { classifyImpact, sortByImpact, type Impact } from './delivery/index.js';
+import { classifyImpact, sortByImpact } from './delivery/index.js';
+import type { IntegrationError } from './integration.schemas.js';
 import { listFlows } from './systems.service.js';
-
-/** One entry of the integration error log (M7.4): a message that did not get through. */
-export interface IntegrationError {
-  kind: 'inbound' | 'outbound';
-  id: string;
-  flowCode: string;
-  systemCode: string;
-  status: string;
-  code: string;
-  detail: string;
-  impact: Impact;
-  rank: number;
-  reasons: string[];
-  attempts: number;
-  createdAt: string;
-  slaDueAt: string | null;
-}
 
 /** Fields a message may carry that say how urgent it is (work orders: priority, SLA). */
 function urgency(body: string): { priority: number | null; slaDueAt: string | null } {

@@ -6,11 +6,16 @@ import { sha256Hex } from '../../platform/canonical.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import type { Ctx } from '../../platform/context.js';
 import { AppError, isAppError } from '../../platform/errors.js';
-import { applyCommand, previewCommand, validateCommand, type CommandPreview } from './commands.js';
+import { applyCommand, previewCommand, validateCommand } from './commands.js';
 import { decodeInbound } from './decode.js';
-import type { Flow, InboxMessage, InboxStatus } from './integration.schemas.js';
+import type {
+  DeferredOutcome,
+  Flow,
+  InboxMessage,
+  InboxStatus,
+  ProcessOutcome,
+} from './integration.schemas.js';
 import { cachedMapping, evaluateMapping, type MappedCommand } from './mapping.js';
-import type { Snapshot } from '../inventory/index.js';
 import { processSnapshotInbound, startSnapshotInBackground } from './snapshot-inbound.js';
 import { nextWindowOpening, windowDecision } from './delivery/index.js';
 import { inboundTiming } from './inbound-timing.js';
@@ -113,18 +118,6 @@ function applySnapshotInBackground(store: Store, ctx: Ctx, messageId: string): b
     () => processInbound(store, ctx, messageId),
     () => undefined, // processInbound records its own failures on the message
   );
-}
-
-export interface ProcessOutcome {
-  messageId: string;
-  status: InboxStatus;
-  mapping: string;
-  commands: number;
-  previews?: CommandPreview[];
-  rejects?: Array<{ ref: string; code: string; message: string }>;
-  error?: { code: string; detail: string };
-  /** For snapshot flows: the snapshot and its reconciliation totals. */
-  snapshot?: Snapshot;
 }
 
 /** Errors that will not go away by trying again: the message is dead-lettered at once. */
@@ -325,7 +318,7 @@ export async function applyInboundNow(
   ctx: Ctx,
   messageId: string,
   reason: string,
-): Promise<ProcessOutcome | { messageId: string; status: InboxStatus; dueAt: string | null }> {
+): Promise<ProcessOutcome | DeferredOutcome> {
   await runWork(store, ctx, async (w) => {
     const row = await requireInboxRow(w.trx, ctx.tenantId, messageId);
     if (row.status !== 'received' || row.due_at === null)
@@ -520,7 +513,7 @@ export async function processDueInbound(
   ctx: Ctx,
   messageId: string,
   now: Date,
-): Promise<ProcessOutcome | { messageId: string; status: InboxStatus; dueAt: string | null }> {
+): Promise<ProcessOutcome | DeferredOutcome> {
   const head = await store.db
     .selectFrom('inbox_messages')
     .select(['flow_code', 'status'])

@@ -12,6 +12,10 @@ export {
   type Mapping,
   type InboxMessage,
   type InboxStatus,
+  type ProcessOutcome,
+  type DeferredOutcome,
+  type IntegrationError,
+  type OutboundDelivery,
 } from './integration.schemas.js';
 export {
   saveSystem,
@@ -36,13 +40,12 @@ export {
   getInboxMessageBody,
   pendingInbound,
   effectiveState,
-  type ProcessOutcome,
 } from './inbox.service.js';
 export { COMMAND_NAMES, type CommandName } from './commands.js';
 export { compileMapping, evaluateMapping } from './mapping.js';
 export { registerIntegrationRoutes } from './integration.routes.js';
 export { purgeExpiredMessages, type PurgeReport } from './retention.service.js';
-export { listIntegrationErrors, type IntegrationError } from './errors.service.js';
+export { listIntegrationErrors } from './errors.service.js';
 export {
   routeOutbox,
   deliverDue,

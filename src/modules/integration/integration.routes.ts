@@ -7,10 +7,15 @@ import { reader } from '../../kernel/index.js';
 import { sha256Hex } from '../../platform/canonical.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
-import { CONNECTORS, describeConnector, findConnector, testConnector } from '../../connectors/index.js';
+import {
+  CONNECTORS,
+  connectorDescriptionSchema,
+  describeConnector,
+  findConnector,
+  testConnector,
+} from '../../connectors/index.js';
 import { verifyWebhook } from '../../connectors/transports/webhook/index.js';
 import { findTenantByCode } from '../access/index.js';
-import { snapshotSchema } from '../inventory/index.js';
 import {
   acceptInbound,
   applyInboundNow,
@@ -23,10 +28,15 @@ import {
 import { listIntegrationErrors } from './errors.service.js';
 import { listDeliveries, retryDelivery } from './outbound.service.js';
 import {
+  deferredOutcomeSchema,
+  DELIVERY_STATUSES,
   flowSchema,
   INBOX_STATUSES,
   inboxMessageSchema,
+  integrationErrorSchema,
   mappingSchema,
+  outboundDeliverySchema,
+  processOutcomeSchema,
   systemSchema,
 } from './integration.schemas.js';
 import {
@@ -39,23 +49,10 @@ import {
   webhookSecrets,
 } from './systems.service.js';
 
-const outcomeSchema = z.object({
-  messageId: z.string(),
-  status: z.enum(INBOX_STATUSES),
-  mapping: z.string(),
-  commands: z.number(),
-  previews: z.array(z.unknown()).optional(),
-  rejects: z.array(z.object({ ref: z.string(), code: z.string(), message: z.string() })).optional(),
-  error: z.object({ code: z.string(), detail: z.string() }).optional(),
-  snapshot: snapshotSchema
-    .optional()
-    .describe('snapshot flows: the snapshot and its totals (GET /api/v1/stock/snapshots/{id})'),
-});
-
 const acceptedSchema = z.object({
   messageId: z.string(),
   duplicate: z.boolean(),
-  outcome: outcomeSchema
+  outcome: processOutcomeSchema
     .nullable()
     .describe('null: a duplicate, a snapshot (applied in the background) or a message applied at dueAt'),
   dueAt: z
@@ -87,6 +84,7 @@ export function registerIntegrationRoutes(
         tags,
         summary:
           'Connectors the hub ships: transport, format, config and secrets schemas, messages with default mappings',
+        response: { 200: z.object({ items: z.array(connectorDescriptionSchema) }) },
       },
     },
     () => ({ items: CONNECTORS.map(describeConnector) }),
@@ -360,7 +358,7 @@ export function registerIntegrationRoutes(
         tags,
         summary: 'Send a dead or failed message through its flow again (audited)',
         params: z.object({ id: z.string() }),
-        response: { 200: outcomeSchema },
+        response: { 200: processOutcomeSchema },
       },
     },
     async (request) => retryInbound(deps.store, ctxOf(request), request.params.id),
@@ -372,8 +370,12 @@ export function registerIntegrationRoutes(
       schema: {
         tags,
         summary: 'Apply a message waiting for its flow’s schedule or window now (audited, with a reason)',
+        description:
+          'Answers with what became of the message; a snapshot flow’s message is started in the background instead, and the answer says so (status processing, or received when this process is applying another snapshot).',
         params: z.object({ id: z.string() }),
         body: z.object({ reason: z.string().trim().min(1).max(500) }).strict(),
+        // In this order: a processed message's outcome never passes for the strict deferred one.
+        response: { 200: z.union([processOutcomeSchema, deferredOutcomeSchema]) },
       },
     },
     async (request) => applyInboundNow(deps.store, ctxOf(request), request.params.id, request.body.reason),
@@ -387,6 +389,7 @@ export function registerIntegrationRoutes(
         summary:
           'The error log: dead and failed messages, both directions, most urgent business impact first',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: z.object({ items: z.array(integrationErrorSchema) }) },
       },
     },
     async (request) => ({
@@ -402,9 +405,10 @@ export function registerIntegrationRoutes(
         summary: 'Outbound deliveries, newest first (pending, in_flight, delivered, dead)',
         querystring: z.object({
           flow: z.string().optional(),
-          status: z.enum(['pending', 'in_flight', 'delivered', 'dead']).optional(),
+          status: z.enum(DELIVERY_STATUSES).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
+        response: { 200: z.object({ items: z.array(outboundDeliverySchema) }) },
       },
     },
     async (request) => ({
@@ -423,11 +427,12 @@ export function registerIntegrationRoutes(
         tags,
         summary: 'Send a dead delivery again, from the start of its retry schedule',
         params: z.object({ id: z.string() }),
+        response: { 200: z.object({ id: z.string(), status: z.literal('pending') }) },
       },
     },
     async (request) => {
       await retryDelivery(deps.store, ctxOf(request), request.params.id);
-      return { id: request.params.id, status: 'pending' };
+      return { id: request.params.id, status: 'pending' as const };
     },
   );
   r.post(

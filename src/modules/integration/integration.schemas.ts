@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { breakerConfigSchema, isValidSchedule, retryPolicySchema } from './delivery/index.js';
+import { snapshotSchema } from '../inventory/index.js';
+import { breakerConfigSchema, IMPACTS, isValidSchedule, retryPolicySchema } from './delivery/index.js';
 import { linkConnector } from './flow-connector.js';
 
 const code = z
@@ -25,10 +26,12 @@ export const INBOX_STATUSES = [
   'dead',
   'discarded',
 ] as const;
+export const DELIVERY_STATUSES = ['pending', 'in_flight', 'delivered', 'dead'] as const;
 
 export type FlowState = (typeof FLOW_STATES)[number];
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const systemInputSchema = z
   .object({
@@ -300,3 +303,75 @@ export const inboxMessageSchema = z.object({
     .describe('batch or windowed flows: when the message is applied (its next tick or window)'),
 });
 export type InboxMessage = z.infer<typeof inboxMessageSchema>;
+
+// The routes send the types below through these schemas (a field a schema lacked would be
+// stripped from the answer), so the services' types are made from them.
+
+/** What became of a message that was mapped and applied, previewed or refused. */
+export const processOutcomeSchema = z.object({
+  messageId: z.string(),
+  status: z.enum(INBOX_STATUSES),
+  mapping: z.string().describe('code@version of the mapping used'),
+  commands: z.number().describe('commands the mapping made (0 when it failed or was processed already)'),
+  previews: z
+    .array(z.unknown())
+    .optional()
+    .describe('shadow flows: what each command would change (command, entity, change, before, after)'),
+  rejects: z
+    .array(z.object({ ref: z.string(), code: z.string(), message: z.string() }))
+    .optional()
+    .describe('parts of the message refused while the rest was used (CSV rows)'),
+  error: z.object({ code: z.string(), detail: z.string() }).optional().describe('why it failed or died'),
+  snapshot: snapshotSchema
+    .optional()
+    .describe('snapshot flows: the snapshot and its totals (GET /api/v1/stock/snapshots/{id})'),
+});
+export type ProcessOutcome = z.infer<typeof processOutcomeSchema>;
+
+/**
+ * A message not processed by the call that names it: a snapshot started in the background (or
+ * left for the process already running one), or a message moved to its next window. Strict,
+ * so a ProcessOutcome can never pass for one with its fields stripped.
+ */
+export const deferredOutcomeSchema = z.strictObject({
+  messageId: z.string(),
+  status: z.enum(INBOX_STATUSES).describe('processing: a snapshot applying in the background'),
+  dueAt: z.string().nullable().describe('when it will be applied; null: now, in the background'),
+});
+export type DeferredOutcome = z.infer<typeof deferredOutcomeSchema>;
+
+/** One entry of the integration error log (M7.4): a message that did not get through. */
+export const integrationErrorSchema = z.object({
+  kind: z.enum(['inbound', 'outbound']),
+  id: z.string().describe('the inbound message or the outbound delivery'),
+  flowCode: z.string(),
+  systemCode: z.string(),
+  status: z.string().describe('dead or failed (failed: inbound, retried by the worker)'),
+  code: z.string().describe('the error code; UNKNOWN when none was recorded'),
+  detail: z.string(),
+  impact: z.enum(IMPACTS).describe('what the failure holds up'),
+  rank: z.number().describe('lower is more urgent; the log is sorted by it'),
+  reasons: z.array(z.string()).describe('why it ranks where it does'),
+  attempts: z.number(),
+  createdAt: z.string().describe('when the message was received or the delivery created'),
+  slaDueAt: z.string().nullable().describe('the SLA the message carries (slaDueAt or dueAt), if any'),
+});
+export type IntegrationError = z.infer<typeof integrationErrorSchema>;
+
+export const outboundDeliverySchema = z.object({
+  id: z.string(),
+  flowCode: z.string(),
+  systemCode: z.string(),
+  eventId: z.string().describe('the domain event the delivery carries (GET /api/v1/events)'),
+  eventType: z.string(),
+  key: z.string().describe('the aggregate key: deliveries of one key go out in order'),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number(),
+  nextAttemptAt: z.string().describe('pending: when it is next sent; otherwise when it last was due'),
+  lastError: z.object({ code: z.string(), detail: z.string() }).nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+  contentType: z.string(),
+  body: z.unknown().describe('JSON bodies parsed; anything else (CSV, an X12 interchange) as the text sent'),
+});
+export type OutboundDelivery = z.infer<typeof outboundDeliverySchema>;

@@ -17,7 +17,7 @@ import {
   nextScheduledAt,
   windowDecision,
 } from './delivery/index.js';
-import type { Flow, Mapping } from './integration.schemas.js';
+import type { DeliveryStatus, Flow, Mapping, OutboundDelivery } from './integration.schemas.js';
 import { cachedMapping, evaluateOutbound } from './mapping.js';
 import { renderCsv } from './outbound-csv.js';
 import { renderX12, type RenderedBody } from './outbound-x12.js';
@@ -484,24 +484,6 @@ async function saveBreaker(
     .execute();
 }
 
-export interface OutboundDelivery {
-  id: string;
-  flowCode: string;
-  systemCode: string;
-  eventId: string;
-  eventType: string;
-  key: string;
-  status: string;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: { code: string; detail: string } | null;
-  createdAt: string;
-  deliveredAt: string | null;
-  contentType: string;
-  /** JSON bodies parsed; anything else (an X12 interchange) as the text that is sent. */
-  body: unknown;
-}
-
 export async function listDeliveries(
   r: Reader,
   query: { flowCode?: string | undefined; status?: string | undefined; limit: number },
@@ -517,7 +499,7 @@ export async function listDeliveries(
     eventId: row.event_id,
     eventType: row.event_type,
     key: row.key,
-    status: row.status,
+    status: row.status as DeliveryStatus,
     attempts: Number(row.attempts),
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error_code

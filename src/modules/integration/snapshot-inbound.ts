@@ -13,10 +13,10 @@ import {
 } from '../inventory/index.js';
 import { snapshotInput, type SnapshotCommandInput } from './commands.js';
 import { decodePieces, type DecodedPiece } from './decode.js';
-import type { Flow, InboxStatus } from './integration.schemas.js';
+import type { Flow, InboxStatus, ProcessOutcome } from './integration.schemas.js';
 import { cachedMapping, evaluateMapping } from './mapping.js';
 import { requireMapping } from './systems.service.js';
-import { effectiveState, type ProcessOutcome } from './inbox.service.js';
+import { effectiveState } from './inbox.service.js';
 
 type SnapshotOptions = NonNullable<Flow['options']['snapshot']>;
 

@@ -5,14 +5,33 @@ import { z } from 'zod';
 import { runCommand } from '../../http/command.js';
 import { ctxOf, type HttpDeps } from '../../http/context.js';
 import { reader } from '../../kernel/index.js';
-import { demandHistory, importDemandHistory } from './demand/demand.service.js';
-import { forecastPart, forecastPicture } from './demand/part-forecast.service.js';
+import { demandHistory, demandHistorySchema, importDemandHistory } from './demand/demand.service.js';
+import { forecastPart, forecastPicture, partForecastSchema } from './demand/part-forecast.service.js';
 import { GRANULARITIES } from './demand/periods.js';
-import { createOverride, listOverrides, overrideInputSchema } from './demand/overrides.service.js';
-import { forecastRunInputSchema, runForecasts } from './demand/forecast-run.service.js';
-import { planningRunInputSchema, runPlanning } from './demand/planning-run.service.js';
-import { createRetirement, listRetirements, retirementInputSchema } from './demand/retirements.service.js';
-import { learnedLeadTimes, leadTimeQuerySchema } from './lead-times/lead-times.service.js';
+import {
+  createOverride,
+  listOverrides,
+  overrideInputSchema,
+  planningOverrideSchema,
+} from './demand/overrides.service.js';
+import { forecastRunInputSchema, forecastRunSchema, runForecasts } from './demand/forecast-run.service.js';
+import {
+  planningRunAllSchema,
+  planningRunInputSchema,
+  planningRunSchema,
+  runPlanning,
+} from './demand/planning-run.service.js';
+import {
+  createRetirement,
+  equipmentRetirementSchema,
+  listRetirements,
+  retirementInputSchema,
+} from './demand/retirements.service.js';
+import {
+  learnedLeadTimes,
+  learnedLeadTimesSchema,
+  leadTimeQuerySchema,
+} from './lead-times/lead-times.service.js';
 
 const forecastQuerySchema = z.object({
   partNumber: z.string().max(80),
@@ -20,19 +39,6 @@ const forecastQuerySchema = z.object({
   granularity: z.enum(GRANULARITIES).default('month'),
   horizon: z.coerce.number().int().min(1).max(104).default(12),
   leadTime: z.coerce.number().min(0).max(104).default(1).describe('replenishment lead time in periods'),
-});
-
-const demandHistorySchema = z.object({
-  partNumber: z.string(),
-  locationCode: z.string().nullable(),
-  granularity: z.enum(GRANULARITIES),
-  predecessors: z.array(z.string()).describe('parts whose demand this part inherits along supersession'),
-  periods: z.array(
-    z.object({ period: z.string(), quantity: z.number(), byPart: z.record(z.string(), z.number()) }),
-  ),
-  series: z.array(z.number()).describe('zero-filled, one value per period: what the forecast methods read'),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
 });
 
 /** Planning (issue 6): demand history per part × location, and its import. */
@@ -75,6 +81,7 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           summary:
             'A part’s forecast from its demand history, with the method its demand class chose and the stocking levels its service target needs',
           querystring: forecastQuerySchema,
+          response: { 200: partForecastSchema },
         },
       },
       async (request) => forecastPart(reader(deps.store, ctxOf(request)), request.query),
@@ -105,6 +112,7 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           description:
             'Per pair: the method its demand class chose, the class, the forecast per period over the horizon (overrides and equipment retirements applied, the statistical figures beside), the stocking levels at the given lead time, and the reasons. Changes nothing. `sparehub forecast run` prints it.',
           body: forecastRunInputSchema,
+          response: { 200: forecastRunSchema },
         },
       },
       async (request) => runForecasts(reader(deps.store, ctxOf(request)), request.body),
@@ -120,6 +128,11 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           description:
             'For every part with demand at the location (or those named): the forecast from its history, the stocking levels its service target needs, and a buffer of safety stock after the forecast demand over the lead time, refilled to the order-up-to level. Setting the buffer checks it at once: where on hand + on order − reserved − forecast demand is already below the reorder point, a transfer or purchase is raised through the outbox (`inventory.replenishment_raised`) with the reasons. Without `leadTime`, each part is planned with the lead time learned from its supplier’s receipts (or the repair vendor’s cycles), its spread raising the safety stock, else the configured one; each line says which. Without `locationCode`, every stocking location with demand is planned in the same unit of work and the answer is `{runs, raised, skipped}`.',
           body: planningRunInputSchema,
+          response: {
+            201: z
+              .union([planningRunSchema, planningRunAllSchema])
+              .describe('with `locationCode`: that location’s run; without: `{runs, raised, skipped}`'),
+          },
         },
       },
       (request, reply) => runCommand(deps, request, reply, 201, (w) => runPlanning(w, request.body)),
@@ -135,6 +148,7 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           description:
             'Per party, and per party × part where the part has at least 5 observations: count, mean, standard deviation, p50 and p90 in days, with the reasons (how many, between which dates, outliers left out). A supplier’s lead time runs from a purchase replenishment being raised to the receipt that completed it; a repair vendor’s from a part arriving at the repair vendor location to its transfer back. Planning runs without a `leadTime` use these (docs/planning.md).',
           querystring: leadTimeQuerySchema,
+          response: { 200: learnedLeadTimesSchema },
         },
       },
       async (request) => learnedLeadTimes(reader(deps.store, ctxOf(request)), request.query),
@@ -149,6 +163,7 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           description:
             'At one location or everywhere (a location’s own override wins, then the newest). `GET /api/v1/planning/forecast` applies it and shows the statistical value beside it; planning runs use it.',
           body: overrideInputSchema,
+          response: { 201: planningOverrideSchema },
         },
       },
       (request, reply) => runCommand(deps, request, reply, 201, (w) => createOverride(w, request.body)),
@@ -161,6 +176,7 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           tags,
           summary: 'Overrides, newest first',
           querystring: z.object({ partNumber: z.string().max(80).optional() }),
+          response: { 200: z.object({ items: z.array(planningOverrideSchema).describe('at most 1000') }) },
         },
       },
       async (request) => ({ items: await listOverrides(reader(deps.store, ctxOf(request)), request.query) }),
@@ -175,6 +191,7 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           description:
             'From `phaseDownFrom` (optional) the model’s installed base shrinks linearly until `retireOn`, when it is out of service. A part’s forecast is scaled per period by the share of its recent work order consumption that came from models still in service then (consumption without a model is unaffected), and its stocking by the share over the lead time. The newest schedule of a model replaces earlier ones (to postpone a retirement, schedule it again).',
           body: retirementInputSchema,
+          response: { 201: equipmentRetirementSchema },
         },
       },
       (request, reply) => runCommand(deps, request, reply, 201, (w) => createRetirement(w, request.body)),
@@ -187,6 +204,9 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
           tags,
           summary: 'Retirement schedules of equipment models, newest first',
           querystring: z.object({ equipmentModel: z.string().max(100).optional() }),
+          response: {
+            200: z.object({ items: z.array(equipmentRetirementSchema).describe('at most 1000') }),
+          },
         },
       },
       async (request) => ({

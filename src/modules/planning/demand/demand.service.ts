@@ -13,25 +13,33 @@ import { fromMilli, toMilli } from '../../../platform/quantity.js';
 import { partsByNumbers, requirePart, supersessionLinks } from '../../catalog/index.js';
 import { GRANULARITIES, parsePeriod, periodOf, periodsBetween, type Granularity } from './periods.js';
 
-export interface DemandPeriod {
-  period: string;
-  quantity: number;
-  /** Where the quantity came from, by part number (the part itself and its predecessors). */
-  byPart: Record<string, number>;
-}
-
-export interface DemandHistory {
-  partNumber: string;
-  locationCode: string | null;
-  granularity: Granularity;
-  /** The parts whose demand is carried over to this one along supersession. */
-  predecessors: string[];
-  periods: DemandPeriod[];
-  /** Zero-filled, one value per period from the first to the last: what the methods read. */
-  series: number[];
-  from: string | null;
-  to: string | null;
-}
+/** A part's demand history as the API answers it (GET /api/v1/planning/demand, and in a forecast). */
+export const demandHistorySchema = z.object({
+  partNumber: z.string(),
+  locationCode: z.string().nullable().describe('null: every location together'),
+  granularity: z.enum(GRANULARITIES),
+  predecessors: z.array(z.string()).describe('parts whose demand this part inherits along supersession'),
+  periods: z.array(
+    z.object({
+      period: z.string().describe('YYYY-MM, or a week as the date of its Monday'),
+      quantity: z.number().describe('in the part’s base unit'),
+      byPart: z
+        .record(z.string(), z.number())
+        .describe('where the quantity came from, by part number: the part itself and its predecessors'),
+    }),
+  ),
+  series: z.array(z.number()).describe('zero-filled, one value per period: what the forecast methods read'),
+  from: z
+    .string()
+    .nullable()
+    .describe('the first period: the one asked from, else the first with demand; null: neither'),
+  to: z
+    .string()
+    .nullable()
+    .describe('the last period: the one asked to, else the last with demand; null: neither'),
+});
+export type DemandHistory = z.infer<typeof demandHistorySchema>;
+export type DemandPeriod = DemandHistory['periods'][number];
 
 const MAX_CHAIN = 50;
 

@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import type { Reader } from '../../../kernel/index.js';
-import type { DemandClass } from '../forecast/classification.js';
+import { DEMAND_CLASSES } from '../forecast/classification.js';
 import { forecastPart } from './part-forecast.service.js';
-import { GRANULARITIES, type Granularity } from './periods.js';
+import { GRANULARITIES } from './periods.js';
 
 export const forecastRunInputSchema = z
   .object({
@@ -42,30 +42,39 @@ export const forecastRunInputSchema = z
   })
   .strict();
 
-export interface ForecastRunItem {
-  partNumber: string;
-  locationCode: string;
-  method: string | null;
-  class: DemandClass | null;
-  /** Per period over the horizon, overrides applied. */
-  forecast: number[];
-  /** The methods' own figures, before overrides. */
-  statisticalForecast: number[];
-  overridden: boolean;
-  /** Periods of history read. */
-  periods: number;
-  reorderPoint: number | null;
-  safetyStock: number | null;
-  reasons: string[];
-}
+/** One part × location of a forecast run. */
+export const forecastRunItemSchema = z.object({
+  partNumber: z.string(),
+  locationCode: z.string(),
+  method: z.string().nullable().describe('the method its demand class chose; null: no demand history'),
+  class: z.enum(DEMAND_CLASSES).nullable().describe('its demand class; null: no demand history'),
+  forecast: z
+    .array(z.number())
+    .describe(
+      'demand per period over the horizon, in the part’s base unit: overrides and retirements applied',
+    ),
+  statisticalForecast: z.array(z.number()).describe('the methods’ own figures, before overrides'),
+  overridden: z.boolean().describe('a forecast override is in force'),
+  periods: z.number().describe('periods of history read'),
+  reorderPoint: z
+    .number()
+    .nullable()
+    .describe(
+      'at the run’s lead time, overrides applied; null: no stock to plan (no history, or phased out)',
+    ),
+  safetyStock: z.number().nullable().describe('overrides applied; null: no stock to plan'),
+  reasons: z.array(z.string()),
+});
+export type ForecastRunItem = z.infer<typeof forecastRunItemSchema>;
 
-export interface ForecastRun {
-  granularity: Granularity;
-  horizon: number;
-  /** Pairs with demand history (before the limit). */
-  pairs: number;
-  items: ForecastRunItem[];
-}
+/** What `runForecasts` answers (POST /api/v1/planning/forecast-runs). */
+export const forecastRunSchema = z.object({
+  granularity: z.enum(GRANULARITIES),
+  horizon: z.number(),
+  pairs: z.number().describe('part × location pairs with demand history, before the limit'),
+  items: z.array(forecastRunItemSchema),
+});
+export type ForecastRun = z.infer<typeof forecastRunSchema>;
 
 export async function runForecasts(r: Reader, raw: unknown): Promise<ForecastRun> {
   const input = forecastRunInputSchema.parse(raw);

@@ -34,18 +34,22 @@ export const overrideInputSchema = z
   .strict()
   .refine((o) => o.validFrom < o.validTo, { message: 'validFrom must be before validTo', path: ['validTo'] });
 
-export interface PlanningOverride {
-  id: string;
-  partNumber: string;
-  locationCode: string | null;
-  kind: OverrideKind;
-  value: number;
-  validFrom: string;
-  validTo: string;
-  reason: string;
-  createdBy: string;
-  createdAt: string;
-}
+/** An override as it is stored and answered. */
+export const planningOverrideSchema = z.object({
+  id: z.string(),
+  partNumber: z.string(),
+  locationCode: z.string().nullable().describe('null: every location'),
+  kind: z.enum(OVERRIDE_KINDS),
+  value: z
+    .number()
+    .describe('forecast: demand per period; safety_stock: units to hold (in the part’s base unit)'),
+  validFrom: z.string(),
+  validTo: z.string().describe('in force until this instant, not at it'),
+  reason: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type PlanningOverride = z.infer<typeof planningOverrideSchema>;
 
 export async function createOverride(w: Work, raw: unknown): Promise<PlanningOverride> {
   const input = overrideInputSchema.parse(raw);

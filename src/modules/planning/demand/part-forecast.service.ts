@@ -3,10 +3,12 @@
  * chooses, the forecast over a horizon, and the stocking levels that meet the service target
  * of its criticality, each with the reasons a planner reads beside the figures.
  */
+import { z } from 'zod';
 import type { Reader } from '../../../kernel/index.js';
 import { partAttributes, requirePart, supersessionLinks } from '../../catalog/index.js';
 import { isoTimestamp } from '../../../platform/clock.js';
-import { chooseMethodByClass, type DemandClassification } from '../forecast/classification.js';
+import { chooseMethodByClass } from '../forecast/classification.js';
+import { demandClassificationSchema } from '../forecast/forecast.schemas.js';
 import { forecastSeries } from '../forecast/methods.js';
 import { renderForecastSvg } from '../forecast/plot.js';
 import {
@@ -15,10 +17,11 @@ import {
   leadTimeDemandFromHistory,
   type LeadTimeDemand,
 } from '../stocking/lead-time-demand.js';
-import { stockingLevels, type StockingLevels } from '../stocking/reorder.js';
-import { DEFAULT_SLA_POLICY, resolveServiceTarget, type ResolvedTarget } from '../stocking/targets.js';
-import { demandHistory, type DemandHistory } from './demand.service.js';
-import { overridesInForce, type PlanningOverride } from './overrides.service.js';
+import { stockingLevels } from '../stocking/reorder.js';
+import { stockingLevelsSchema } from '../stocking/stocking.schemas.js';
+import { DEFAULT_SLA_POLICY, resolveServiceTarget, resolvedTargetSchema } from '../stocking/targets.js';
+import { demandHistory, demandHistorySchema } from './demand.service.js';
+import { overridesInForce, planningOverrideSchema, type PlanningOverride } from './overrides.service.js';
 import { periodStart, shiftPeriod, type Granularity } from './periods.js';
 import { retirementAdjustment, thinnedMoments, type RetirementAdjustment } from './retirement.js';
 import { demandByModel, retirementsInForce, SHARE_WINDOW_DAYS } from './retirements.service.js';
@@ -34,21 +37,36 @@ export interface PartForecastQuery {
   leadTimeVariance?: number | undefined;
 }
 
-export interface PartForecast {
-  history: DemandHistory;
-  classification: DemandClassification | null;
-  method: string | null;
-  /** Per period over the horizon, after the last period of history. */
-  forecast: number[];
-  target: ResolvedTarget;
-  stocking: StockingLevels | null;
-  reasons: string[];
-  /** What the methods say, before any override. */
-  statisticalForecast: number[];
-  statisticalSafetyStock: number | null;
-  /** The overrides in force now, applied to `forecast` and `stocking`. */
-  overrides: PlanningOverride[];
-}
+/** What `forecastPart` answers, field for field (GET /api/v1/planning/forecast). */
+export const partForecastSchema = z.object({
+  history: demandHistorySchema,
+  classification: demandClassificationSchema.nullable().describe('null: no demand history'),
+  method: z
+    .string()
+    .nullable()
+    .describe(
+      'the method its demand class chose, with its parameters (e.g. `ses(0.1)`); null: no demand history',
+    ),
+  forecast: z
+    .array(z.number())
+    .describe(
+      'demand per period over the horizon, after the last period of history, in the part’s base unit: overrides and equipment retirements applied',
+    ),
+  target: resolvedTargetSchema,
+  stocking: stockingLevelsSchema
+    .nullable()
+    .describe('null: no stock to plan (no demand history, or phased out by a supersession in effect)'),
+  reasons: z.array(z.string()),
+  statisticalForecast: z.array(z.number()).describe('what the methods say, before any override'),
+  statisticalSafetyStock: z
+    .number()
+    .nullable()
+    .describe('the safety stock before any override; null when stocking is null'),
+  overrides: z
+    .array(planningOverrideSchema)
+    .describe('the overrides in force now, applied to `forecast` and `stocking`'),
+});
+export type PartForecast = z.infer<typeof partForecastSchema>;
 
 /**
  * The forecast and stocking levels a planner acts on: the statistical ones, with the overrides

@@ -16,7 +16,7 @@ import { getFulfillmentPolicy, leadTimeHours, type LeadTimePolicy } from '../../
 import { putBuffer, requireLocation, type LocationType } from '../../inventory/index.js';
 import { LEARNING_WINDOW_DAYS, leadTimeObservations } from '../lead-times/lead-times.service.js';
 import { chooseLearnedLeadTime, learnLeadTimes, type LearnedLeadTime } from '../lead-times/learning.js';
-import { planningLeadTime, type LeadTimeSource } from '../lead-times/planning-lead-time.js';
+import { LEAD_TIME_SOURCES, planningLeadTime } from '../lead-times/planning-lead-time.js';
 import { forecastPart } from './part-forecast.service.js';
 import { GRANULARITIES, type Granularity } from './periods.js';
 
@@ -61,37 +61,55 @@ export const planningRunInputSchema = z
   .strict();
 type PlanningRunInput = z.infer<typeof planningRunInputSchema>;
 
-export interface PlanningRunLine {
-  partNumber: string;
-  method: string | null;
-  reorderPoint: number | null;
-  orderUpTo: number | null;
-  safetyStock: number | null;
-  /** The lead time planned with, and where it came from. */
-  leadTime: { periods: number; variance: number; days: number; sdDays: number; source: LeadTimeSource };
-  /** The replenishment raised at once, if the projection is below the reorder point now. */
-  replenishment: { id: string; quantity: number } | null;
-  reasons: string[];
-}
+/** One part of a planning run. */
+export const planningRunLineSchema = z.object({
+  partNumber: z.string(),
+  method: z.string().nullable().describe('the forecast method; null: no stock planned'),
+  reorderPoint: z.number().nullable().describe('s, in the part’s base unit; null: no stock planned'),
+  orderUpTo: z.number().nullable().describe('S = s + Q; null: no stock planned'),
+  safetyStock: z.number().nullable().describe('null: no stock planned (no demand history, or phased out)'),
+  leadTime: z
+    .object({
+      periods: z.number().describe('mean lead time in periods of the run’s granularity'),
+      variance: z.number().describe('its variance in periods² (0: taken as fixed)'),
+      days: z.number(),
+      sdDays: z.number().describe('its standard deviation in days (0: taken as fixed)'),
+      source: z
+        .enum(LEAD_TIME_SOURCES)
+        .describe(
+          'input: the run’s `leadTime`; learned: from the supplier’s receipts or the repair vendor’s cycles; configured: the lead-time policy',
+        ),
+    })
+    .describe('the lead time planned with, and where it came from'),
+  replenishment: z
+    .object({ id: z.string(), quantity: z.number() })
+    .nullable()
+    .describe('raised at once because the projection is below the reorder point now; null: none raised'),
+  reasons: z.array(z.string()),
+});
+export type PlanningRunLine = z.infer<typeof planningRunLineSchema>;
 
-export interface PlanningRun {
-  locationCode: string;
-  granularity: Granularity;
-  /** The run's lead time; null: each line's own (learned or configured). */
-  leadTime: number | null;
-  lines: PlanningRunLine[];
-  raised: number;
-}
+/** A run at one stocking location. */
+export const planningRunSchema = z.object({
+  locationCode: z.string(),
+  granularity: z.enum(GRANULARITIES),
+  leadTime: z.number().nullable().describe('the run’s lead time in periods; null: each line’s own'),
+  lines: z.array(planningRunLineSchema),
+  raised: z.number().describe('replenishments raised'),
+});
+export type PlanningRun = z.infer<typeof planningRunSchema>;
 
 /** A run over every stocking location with demand. */
-export interface PlanningRunAll {
-  granularity: Granularity;
-  leadTime: number | null;
-  runs: PlanningRun[];
-  raised: number;
-  /** Locations with demand that were not planned, and why. */
-  skipped: Array<{ locationCode: string; reason: string }>;
-}
+export const planningRunAllSchema = z.object({
+  granularity: z.enum(GRANULARITIES),
+  leadTime: z.number().nullable().describe('the run’s lead time in periods; null: each line’s own'),
+  runs: z.array(planningRunSchema),
+  raised: z.number().describe('replenishments raised, over every location'),
+  skipped: z
+    .array(z.object({ locationCode: z.string(), reason: z.string() }))
+    .describe('locations with demand that were not planned, and why'),
+});
+export type PlanningRunAll = z.infer<typeof planningRunAllSchema>;
 
 /** What every location of a run shares: the lead-time policy and what was learned. */
 interface RunContext {

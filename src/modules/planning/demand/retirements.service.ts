@@ -10,7 +10,7 @@ import type { Reader, Work } from '../../../kernel/index.js';
 import { isoTimestamp } from '../../../platform/clock.js';
 import { actorLabel } from '../../../platform/context.js';
 import { fromMilli } from '../../../platform/quantity.js';
-import type { ModelDemand, RetirementSchedule } from './retirement.js';
+import type { ModelDemand } from './retirement.js';
 
 export const retirementInputSchema = z
   .object({
@@ -29,11 +29,25 @@ export const retirementInputSchema = z
     path: ['phaseDownFrom'],
   });
 
-export interface EquipmentRetirement extends RetirementSchedule {
-  id: string;
-  createdBy: string;
-  createdAt: string;
-}
+/** RetirementSchedule (retirement.ts) as the API answers it; response-schemas.test.ts keeps them equal. */
+export const retirementScheduleSchema = z.object({
+  equipmentModel: z.string(),
+  phaseDownFrom: z
+    .string()
+    .nullable()
+    .describe('the installed base shrinks linearly from here to the retirement; null: all at once'),
+  retireOn: z.string().describe('from here the model is out of service'),
+  reason: z.string(),
+});
+
+/** A schedule as it is stored and answered. */
+export const equipmentRetirementSchema = z.object({
+  id: z.string(),
+  ...retirementScheduleSchema.shape,
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type EquipmentRetirement = z.infer<typeof equipmentRetirementSchema>;
 
 export async function createRetirement(w: Work, raw: unknown): Promise<EquipmentRetirement> {
   const input = retirementInputSchema.parse(raw);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEMAND_CLASSES } from './classification.js';
 import { DATASETS } from './datasets.js';
 import { FORECAST_METHODS } from './methods.js';
 
@@ -23,3 +24,21 @@ export const evaluateOptionsSchema = z.object({
   json: z.boolean().optional(),
 });
 export type EvaluateOptions = z.infer<typeof evaluateOptionsSchema>;
+
+/** DemandClassification (classification.ts) as the API answers it; response-schemas.test.ts keeps them equal. */
+export const demandClassificationSchema = z.object({
+  class: z.enum(DEMAND_CLASSES),
+  periods: z.number().describe('periods of history classified'),
+  demands: z.number().describe('periods with demand'),
+  adi: z
+    .number()
+    .nullable()
+    .describe(
+      'mean inter-demand interval in periods (the first counted from the start); null without demand',
+    ),
+  cv2: z
+    .number()
+    .nullable()
+    .describe('squared coefficient of variation of the demand sizes; null below two demands'),
+  reasons: z.array(z.string()),
+});

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { Reader } from '../../../kernel/index.js';
-import { learnLeadTimes, PARTY_KINDS, type LeadTimeObservation, type LearnedLeadTime } from './learning.js';
+import { LEARNING_RULES, learnLeadTimes, PARTY_KINDS, type LeadTimeObservation } from './learning.js';
 
 type Db = Pick<Reader, 'db' | 'ctx'>;
 
@@ -46,10 +46,37 @@ export const leadTimeQuerySchema = z
   .strict();
 export type LeadTimeQuery = z.infer<typeof leadTimeQuerySchema>;
 
-export interface LearnedLeadTimes {
-  from: string;
-  items: LearnedLeadTime[];
-}
+/** LearnedLeadTime (learning.ts) as the API answers it; response-schemas.test.ts keeps them equal. */
+export const learnedLeadTimeSchema = z.object({
+  partyKind: z.enum(PARTY_KINDS),
+  partyCode: z.string().describe('the supplier’s name, or the repair vendor location’s code'),
+  partNumber: z.string().nullable().describe('null: every part of the party together'),
+  count: z.number().describe('observations kept (outliers and invalid ones left out)'),
+  meanDays: z.number(),
+  sdDays: z.number().describe('sample standard deviation (n − 1); 0 for a single observation'),
+  p50Days: z.number().describe('nearest rank: a lead time that really happened'),
+  p90Days: z.number().describe('nearest rank: a lead time that really happened'),
+  minDays: z.number(),
+  maxDays: z.number(),
+  from: z.string().describe('the first start among the kept observations'),
+  to: z.string().describe('the last end among the kept observations'),
+  usable: z
+    .boolean()
+    .describe(
+      `enough observations for planning to use it: ${LEARNING_RULES.minForParty} for a party, ${LEARNING_RULES.minForPart} for a part`,
+    ),
+  outliers: z
+    .array(z.object({ ref: z.string(), days: z.number() }))
+    .describe('left out, outside Tukey’s far-out fences'),
+  reasons: z.array(z.string()),
+});
+
+/** What `learnedLeadTimes` answers (GET /api/v1/planning/lead-times). */
+export const learnedLeadTimesSchema = z.object({
+  from: z.string().describe('observations that started on or after this instant'),
+  items: z.array(learnedLeadTimeSchema),
+});
+export type LearnedLeadTimes = z.infer<typeof learnedLeadTimesSchema>;
 
 /** Learned lead times per party (and party × part); a part filter keeps the parties that handled it. */
 export async function learnedLeadTimes(r: Db, raw: unknown): Promise<LearnedLeadTimes> {

@@ -7,7 +7,8 @@
 import { AppError } from '../../../platform/errors.js';
 import type { LeadTimeChoice } from './learning.js';
 
-export type LeadTimeSource = 'input' | 'learned' | 'configured';
+export const LEAD_TIME_SOURCES = ['input', 'learned', 'configured'] as const;
+export type LeadTimeSource = (typeof LEAD_TIME_SOURCES)[number];
 
 export interface PlanningLeadTime {
   /** Mean lead time in periods of the run's granularity. */

@@ -54,11 +54,17 @@ export interface PartServiceProfile {
   criticality?: Criticality | null;
 }
 
-export interface ResolvedTarget {
-  target: ServiceTarget;
-  source: 'part-class' | 'criticality' | 'fallback';
-  reasons: string[];
-}
+export const TARGET_SOURCES = ['part-class', 'criticality', 'fallback'] as const;
+
+/** The target a part gets, which entry of the policy gave it, and why (the API shows it as is). */
+export const resolvedTargetSchema = z.object({
+  target: serviceTargetSchema,
+  source: z
+    .enum(TARGET_SOURCES)
+    .describe('the policy entry that gave it: the part’s class, its criticality, or the fallback'),
+  reasons: z.array(z.string()),
+});
+export type ResolvedTarget = z.infer<typeof resolvedTargetSchema>;
 
 export const targetLabel = (t: ServiceTarget) =>
   `${t.kind === 'cycle-service-level' ? 'cycle service level' : 'fill rate'} ${t.value}`;
