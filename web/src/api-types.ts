@@ -1,93 +1,62 @@
 /**
- * The shapes of the hub's answers this dashboard reads (docs/openapi.json), written by hand
- * and kept to the fields the pages use.
+ * The shapes of the hub's answers this dashboard reads, named for the pages. Each one is taken
+ * from the route's own schema (web/src/openapi.d.ts, generated from docs/openapi.json), never
+ * restated: when a route's answer changes and a page does not follow, the dashboard's type
+ * check fails instead of the page.
  */
+import type { paths } from './openapi';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** The JSON a route answers with when it succeeds (its 200, 201 or 202). */
+type Answer<P extends keyof paths, M extends Method> = paths[P][M] extends { responses: infer R }
+  ? R extends { 200: { content: { 'application/json': infer T } } }
+    ? T
+    : R extends { 201: { content: { 'application/json': infer T } } }
+      ? T
+      : R extends { 202: { content: { 'application/json': infer T } } }
+        ? T
+        : never
+  : never;
+
+/** The JSON body a route takes. */
+type RequestBody<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer T } };
+}
+  ? T
+  : never;
+
+/** One element of a list answer (`{items: [...]}`). */
+type Item<P extends keyof paths> = Answer<P, 'get'> extends { items: Array<infer T> } ? T : never;
+
+/**
+ * Every value of a string union the API defines, for a page's filter or legend: a value the
+ * API adds that the list lacks, or one it drops, fails the type check.
+ */
+function everyValueOf<T extends string>() {
+  return <const V extends readonly T[]>(
+    values: V & ([Exclude<T, V[number]>] extends [never] ? unknown : { missing: Exclude<T, V[number]> }),
+  ): V => values;
+}
 
 export interface Items<T> {
   items: T[];
 }
 
-export interface Me {
-  tenantId: string;
-  keyId: string;
-  role: string;
-  permissions: string[];
-}
+export type Me = Answer<'/api/v1/me', 'get'>;
 
-export type SystemHealth = 'healthy' | 'degraded' | 'failing' | 'idle';
+export type Kpis = Answer<'/api/v1/kpis', 'get'>;
+export type SystemKpi = Kpis['systems'][number];
+export type SystemHealth = SystemKpi['health'];
+export type DailyKpi = Kpis['daily'][number];
 
-export interface SystemKpi {
-  code: string;
-  name: string;
-  kind: string;
-  health: SystemHealth;
-  reasons: string[];
-  received: number;
-  failed: number;
-  dead: number;
-  delivered: number;
-  deliveryFailed: number;
-  lastMessageAt: string | null;
-}
+export type Part = Answer<'/api/v1/parts/{partNumber}', 'get'>;
+export type Resolution = Answer<'/api/v1/parts/resolve', 'get'>;
+export type SupersessionStep = Resolution['path'][number];
 
-export interface DailyKpi {
-  day: string;
-  workOrders: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  fillRate: number | null;
-  messagesIn: number;
-  messagesFailed: number;
-  deliveries: number;
-  deliveriesFailed: number;
-  reservationsMade: number;
-}
-
-export interface Kpis {
-  generatedAt: string;
-  from: string;
-  to: string;
-  latency: { count: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
-  fillRate: { lines: number; filled: number; ratio: number | null };
-  backorders: number;
-  openRequisitions: number;
-  reservations: { open: number; quantity: number };
-  systems: SystemKpi[];
-  daily: DailyKpi[];
-}
-
-export interface Part {
-  id: string;
-  partNumber: string;
-  description: string;
-  baseUom: string;
-  wholeUnits: boolean;
-  tracking: 'none' | 'serial' | 'lot';
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SupersessionStep {
-  from: string;
-  to: string;
-  type: 'one_way' | 'two_way';
-  effectiveFrom: string;
-  reason: string;
-}
-
-export interface Resolution {
-  number: string;
-  scheme: string;
-  normalized: string;
-  normalization: string[];
-  part: Part;
-  current: Part;
-  path: SupersessionStep[];
-  explanation: string;
-}
-
-export const STOCK_STATUSES = [
+export type StockRow = Item<'/api/v1/stock'>;
+export type StockStatus = StockRow['status'];
+export const STOCK_STATUSES = everyValueOf<StockStatus>()([
   'available',
   'consigned',
   'loaner',
@@ -95,204 +64,55 @@ export const STOCK_STATUSES = [
   'defective',
   'in_transit',
   'quarantine',
-] as const;
-export type StockStatus = (typeof STOCK_STATUSES)[number];
+]);
 
-export interface StockRow {
-  partNumber: string;
-  locationCode: string;
-  status: StockStatus;
-  onHand: number;
-  reserved: number;
-  available: number;
-}
-
-export const LOCATION_TYPES = [
+export type Location = Item<'/api/v1/locations'>;
+export type LocationType = Location['type'];
+export const LOCATION_TYPES = everyValueOf<LocationType>()([
   'central_dc',
   'regional_warehouse',
   'forward_stocking_location',
   'technician_van',
   'repair_vendor',
   'customer_site',
-] as const;
-export type LocationType = (typeof LOCATION_TYPES)[number];
+]);
 
-export interface Location {
-  id: string;
-  code: string;
-  name: string;
-  type: LocationType;
-  parentCode: string | null;
-  region: string;
-  createdAt: string;
-}
+export type Movement = Item<'/api/v1/stock/movements'>;
+export type MovementType = Movement['type'];
+export const MOVEMENT_TYPES = everyValueOf<MovementType>()([
+  'receipt',
+  'issue',
+  'transfer',
+  'adjustment',
+  'status_change',
+]);
 
-export const MOVEMENT_TYPES = ['receipt', 'issue', 'transfer', 'adjustment', 'status_change'] as const;
-export type MovementType = (typeof MOVEMENT_TYPES)[number];
+export type ReservationInput = RequestBody<'/api/v1/reservations', 'post'>;
+export type ReservationResult = Answer<'/api/v1/reservations', 'post'>;
+export type Reservation = ReservationResult['reservation'];
+export type DemandType = Reservation['demandType'];
 
-export interface Movement {
-  id: string;
-  movementId: string;
-  type: MovementType;
-  partNumber: string;
-  locationCode: string;
-  status: StockStatus;
-  serial: string | null;
-  lot: string | null;
-  quantity: number;
-  reasonCode: string | null;
-  reference: string | null;
-  actor: string;
-  createdAt: string;
-}
-
-export type DemandType = 'field_service' | 'internal_transfer';
-
-export interface Reservation {
-  id: string;
-  partNumber: string;
-  locationCode: string;
-  quantity: number;
-  demandType: DemandType;
-  priority: number;
-  demandRef: string;
-  state: 'open' | 'released' | 'preempted' | 'consumed';
-  stateReason: string | null;
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface ReservationInput {
-  partNumber: string;
-  locationCode: string;
-  quantity: number;
-  demandType: DemandType;
-  priority: number;
-  demandRef: string;
-}
-
-export interface ReservationResult {
-  reservation: Reservation;
-  reasons: string[];
-  preempted: Reservation[];
-}
-
-export const WORK_ORDER_STATUSES = [
+export type WorkOrder = Answer<'/api/v1/work-orders/{externalRef}', 'get'>;
+export type WorkOrderStatus = WorkOrder['status'];
+export const WORK_ORDER_STATUSES = everyValueOf<WorkOrderStatus>()([
   'awaiting_approval',
   'sourced',
   'backordered',
   'rejected',
   'cancelled',
   'completed',
-] as const;
-export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
+]);
+export type Approval = NonNullable<WorkOrder['approval']>;
+export type PlanLine = WorkOrder['plan'][number];
+export type Allocation = PlanLine['allocations'][number];
+export type Requisition = WorkOrder['requisitions'][number];
+export type ApprovalQueueItem = Item<'/api/v1/approvals'>;
 
-export interface Approval {
-  level: 'auto' | 'supervisor' | 'manager';
-  state: 'pending' | 'approved' | 'rejected';
-  value: number | null;
-  reasons: string[];
-  requestedAt: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  decisionReason: string | null;
-}
-
-export interface Allocation {
-  source: string;
-  locationCode?: string;
-  supplier?: string;
-  partNumber: string;
-  quantity: number;
-  arrivesAt: string | null;
-  onTime: boolean;
-}
-
-export interface PlanLine {
-  lineId: string;
-  requestedPartNumber: string;
-  partNumber: string;
-  quantity: number;
-  allocations: Allocation[];
-  requisitionNeeded: boolean;
-  onTime: boolean;
-  readyAt: string | null;
-  substitution: { requestedPartNumber: string; partNumber: string; relation: string; reason: string } | null;
-  reasons: string[];
-}
-
-export interface Requisition {
-  id: string;
-  lineId: string;
-  partNumber: string;
-  quantity: number;
-  source: string;
-  fromLocation: string | null;
-  supplier: string | null;
-  arrivesAt: string | null;
-  status: string;
-  erpRef: string | null;
-  expectedAt: string | null;
-  note: string | null;
-}
-
-export interface WorkOrder {
-  id: string;
-  externalRef: string;
-  sourceSystem: string;
-  status: WorkOrderStatus;
-  equipmentModel: string | null;
-  technicianLevel: string | null;
-  technicianVan: string | null;
-  jobRegion: string;
-  priority: number;
-  dueAt: string;
-  fsmCreatedAt: string;
-  createdAt: string;
-  reservedAt: string | null;
-  latencyMs: number | null;
-  completedAt: string | null;
-  approval: Approval | null;
-  plan: PlanLine[];
-  requisitions: Requisition[];
-}
-
-export interface ApprovalQueueItem {
-  workOrder: string;
-  level: string;
-  state: string;
-  value: number | null;
-  reasons: string[];
-  requestedAt: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  decisionReason: string | null;
-}
-
-export interface ExternalSystem {
-  code: string;
-  kind: string;
-  name: string;
-  ownerTeam: string;
-  escalation: { name: string; contact: string }[];
-}
-
-export interface Flow {
-  code: string;
-  systemCode: string;
-  entity: string;
-  direction: 'inbound' | 'outbound';
-  format: string;
-  transport: string;
-  mode: string;
-  state: 'live' | 'shadow' | 'scheduled' | 'disabled';
-  interfaceVersion: string;
-  mappingCode: string;
-  mappingVersion: number;
-  updatedAt: string;
-}
-
-export const INBOX_STATUSES = [
+export type ExternalSystem = Item<'/api/v1/integration/systems'>;
+export type Flow = Item<'/api/v1/integration/flows'>;
+export type InboxMessage = Answer<'/api/v1/integration/messages/{id}', 'get'>;
+export type InboxStatus = InboxMessage['status'];
+export const INBOX_STATUSES = everyValueOf<InboxStatus>()([
   'received',
   'processing',
   'applied',
@@ -300,204 +120,27 @@ export const INBOX_STATUSES = [
   'failed',
   'dead',
   'discarded',
-] as const;
-export type InboxStatus = (typeof INBOX_STATUSES)[number];
-
-export interface InboxMessage {
-  id: string;
-  systemCode: string;
-  flowCode: string;
-  idempotencyKey: string;
-  transport: string;
-  contentType: string;
-  bodySha256: string;
-  meta: Record<string, string>;
-  receivedAt: string;
-  status: InboxStatus;
-  attempts: number;
-  mappingCode: string | null;
-  mappingVersion: number | null;
-  /** What the mapping made of the message: the commands it produced. */
-  result: unknown;
-  error: { code: string; detail: string } | null;
-  processedAt: string | null;
-}
-
+]);
 /** GET /api/v1/integration/messages/{id}/body: what arrived, cut at maxChars. */
-export interface MessageBody {
-  id: string;
-  contentType: string;
-  length: number;
-  truncated: boolean;
-  body: string;
-}
+export type MessageBody = Answer<'/api/v1/integration/messages/{id}/body', 'get'>;
+export type IntegrationError = Item<'/api/v1/integration/errors'>;
+/** What sending a dead message (inbound) or delivery (outbound) through again answers. */
+export type RetryOutcome =
+  | Answer<'/api/v1/integration/messages/{id}/retry', 'post'>
+  | Answer<'/api/v1/integration/deliveries/{id}/retry', 'post'>;
 
-export interface IntegrationError {
-  kind: 'inbound' | 'outbound';
-  id: string;
-  flowCode: string;
-  systemCode: string;
-  status: string;
-  code: string;
-  detail: string;
-  impact: string;
-  rank: number;
-  reasons: string[];
-  attempts: number;
-  createdAt: string;
-  slaDueAt: string | null;
-}
+export type PartForecast = Answer<'/api/v1/planning/forecast', 'get'>;
+export type DemandHistory = PartForecast['history'];
+export type DemandPeriod = DemandHistory['periods'][number];
+export type StockingLevels = NonNullable<PartForecast['stocking']>;
+export type PlanningOverride = Item<'/api/v1/planning/overrides'>;
+/** A run of one location (the dashboard always names it; without one the answer lists runs). */
+export type PlanningRun = Extract<Answer<'/api/v1/planning/runs', 'post'>, { lines: unknown }>;
+export type PlanningRunLine = PlanningRun['lines'][number];
 
-export interface RetryOutcome {
-  messageId?: string;
-  id?: string;
-  status: string;
-  error?: { code: string; detail: string };
-}
+export type ChangeRequest = Item<'/api/v1/change-requests'>;
+export type XrefConflict = Item<'/api/v1/xref-conflicts'>;
+export type ImportJob = Item<'/api/v1/imports'>;
 
-export interface DemandPeriod {
-  period: string;
-  quantity: number;
-  byPart: Record<string, number>;
-}
-
-export interface DemandHistory {
-  partNumber: string;
-  locationCode: string | null;
-  granularity: 'month' | 'week';
-  predecessors: string[];
-  periods: DemandPeriod[];
-  series: number[];
-  from: string | null;
-  to: string | null;
-}
-
-export interface StockingLevels {
-  distribution: string;
-  orderQuantity: number;
-  reorderPoint: number;
-  reorderPointUnits: number;
-  orderUpTo: number;
-  safetyStock: number;
-  cycleServiceLevel: number;
-  fillRate: number;
-  reasons: string[];
-}
-
-export interface PlanningOverride {
-  id: string;
-  partNumber: string;
-  locationCode: string | null;
-  kind: 'forecast' | 'safety_stock';
-  value: number;
-  validFrom: string;
-  validTo: string;
-  reason: string;
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface PartForecast {
-  history: DemandHistory;
-  classification: { class: string; adi: number; cv2: number; reasons: string[] } | null;
-  method: string | null;
-  forecast: number[];
-  target: { target: { kind: string; value: number }; source: string; reasons: string[] };
-  stocking: StockingLevels | null;
-  reasons: string[];
-  statisticalForecast: number[];
-  statisticalSafetyStock: number | null;
-  overrides: PlanningOverride[];
-}
-
-export interface PlanningRunLine {
-  partNumber: string;
-  method: string | null;
-  reorderPoint: number | null;
-  orderUpTo: number | null;
-  safetyStock: number | null;
-  replenishment: { id: string; quantity: number } | null;
-  reasons: string[];
-}
-
-export interface PlanningRun {
-  locationCode: string;
-  granularity: string;
-  leadTime: number;
-  lines: PlanningRunLine[];
-  raised: number;
-}
-
-export interface ChangeRequest {
-  id: string;
-  partNumber: string;
-  changes: Record<string, unknown>;
-  source: string;
-  reason: string;
-  status: 'proposed' | 'approved' | 'rejected' | 'applied';
-  effectiveFrom: string;
-  emergency: boolean;
-  proposedBy: string;
-  proposedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  appliedAt: string | null;
-}
-
-export interface XrefConflict {
-  id: string;
-  scheme: string;
-  number: string;
-  normalized: string;
-  existingPartNumber: string;
-  proposedPartNumber: string;
-  source: string;
-  status: 'open' | 'resolved';
-  createdAt: string;
-  resolution: 'keep_existing' | 'reassign' | null;
-  resolvedBy: string | null;
-  resolutionReason: string | null;
-}
-
-export interface ImportJob {
-  id: string;
-  kind: 'parts' | 'xrefs';
-  state: 'running' | 'completed' | 'failed' | 'interrupted';
-  fileName: string | null;
-  bytesRead: number;
-  rows: number;
-  created: number;
-  unchanged: number;
-  rejected: number;
-  conflicts: number;
-  batches: number;
-  error: { code: string; detail: string } | null;
-  createdBy: string;
-  startedAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-}
-
-export interface AuditRecord {
-  id: string;
-  chain: number;
-  seq: number;
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  requestId: string | null;
-  occurredAt: string;
-  hash: string;
-}
-
-export interface AuditVerification {
-  tenantCode: string;
-  chain: { records: number; chains: number; firstBreak: unknown };
-  ledger: { balancesChecked: number; trackedChecked: number; mismatches: unknown[] };
-  ok: boolean;
-}
+export type AuditRecord = Item<'/api/v1/audit'>;
+export type AuditVerification = Answer<'/api/v1/audit/verify', 'post'>;

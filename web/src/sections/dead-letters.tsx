@@ -44,9 +44,11 @@ export function DeadLetters({
     setOutcome(undefined);
     const result = await retrying.run(entry);
     if (!result) return;
+    // Only a message's outcome can carry an error: a delivery is only queued again.
+    const failure = 'error' in result ? result.error : undefined;
     const text =
       entry.kind === 'inbound'
-        ? `Message ${entry.id} retried: now ${humanize(result.status).toLowerCase()}${result.error ? ` (${result.error.code}: ${result.error.detail})` : ''}.`
+        ? `Message ${entry.id} retried: now ${humanize(result.status).toLowerCase()}${failure ? ` (${failure.code}: ${failure.detail})` : ''}.`
         : `Delivery ${entry.id} queued again: now ${humanize(result.status).toLowerCase()}.`;
     setOutcome({ id: entry.id, text });
     onChanged();
