@@ -130,7 +130,20 @@ export interface PmfTable {
 const NEGLIGIBLE = 1e-300;
 /** What the dropped upper tail may weigh, in probability and in units of the mean's loss. */
 const TAIL_TOLERANCE = 1e-17;
-const MAX_TABLE = 20_000_000;
+/**
+ * The most entries a table may have: 8 MB for each of its arrays. A lead-time demand that
+ * needs more is spread over thousands of units, where a single unit no longer matters and
+ * the caller uses the normal approximation instead (service-level.ts). Without the bound, a
+ * mean of 10⁹ with a variance a few times larger filled the heap before it ended.
+ */
+export const MAX_TABLE = 1_000_000;
+
+/** A whole-unit table would need more than MAX_TABLE entries. */
+export class TableTooLargeError extends RangeError {
+  constructor(mean: number) {
+    super(`lead-time demand with mean ${mean} is too widely spread for a whole-unit table`);
+  }
+}
 
 /**
  * Build a table from the pmf at its mode and the ratio P(k)/P(k − 1),
@@ -152,6 +165,7 @@ function tableFromMode(
     k -= 1;
     if (p === 0 || p < pmfMode * NEGLIGIBLE) break;
     below.push(p);
+    if (below.length > MAX_TABLE) throw new TableTooLargeError(mean);
   }
   const lo = mode - below.length;
   const values = below.reverse();
@@ -176,8 +190,7 @@ function tableFromMode(
       }
     }
     values.push(p);
-    if (values.length > MAX_TABLE)
-      throw new RangeError('lead-time demand too widely spread for a whole-unit table');
+    if (values.length > MAX_TABLE) throw new TableTooLargeError(mean);
   }
   const pmf = Float64Array.from(values);
   const n = pmf.length;

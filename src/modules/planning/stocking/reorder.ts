@@ -143,6 +143,7 @@ export function stockingLevels(input: StockingInput): StockingLevels {
   const reasons = [
     `target ${targetLabel(target)} over ${demand.kind === 'none' ? 'no' : demand.kind} lead-time demand (mean ${fmt(demand.mean)}, variance ${fmt(demand.variance)}), order quantity ${fmt(q)}`,
   ];
+  if (m.approximation) reasons.push(m.approximation);
   let s: number;
   if (m.discrete) {
     s = discreteLevel(m, demand, target, q, reasons);
@@ -162,7 +163,7 @@ export function stockingLevels(input: StockingInput): StockingLevels {
     `reorder point ${fmt(s)}, order-up-to ${fmt(s + q)} (s + Q), safety stock ${fmt(s - demand.mean)}; achieved cycle service level ${fmt(csl)}, fill rate ${fmt(fill)}`,
   );
   return {
-    distribution: demand.kind,
+    distribution: m.kind,
     target,
     orderQuantity: q,
     reorderPoint: s,

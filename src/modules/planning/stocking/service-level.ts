@@ -12,11 +12,17 @@ import {
   poissonTable,
   tableCdf,
   tableLoss,
+  TableTooLargeError,
+  MAX_TABLE,
   type PmfTable,
 } from './distributions.js';
-import type { LeadTimeDemand } from './lead-time-demand.js';
+import type { DistributionKind, LeadTimeDemand } from './lead-time-demand.js';
 
 export interface ServiceMeasures {
+  /** The distribution the measures come from: the demand's, or normal where its table would be too large. */
+  kind: DistributionKind;
+  /** Why the measures do not come from the demand's own distribution; null when they do. */
+  approximation: string | null;
   /** Whether stock levels are whole units (Poisson, negative binomial, no demand). */
   discrete: boolean;
   /** P(D ≤ s): the probability that a replenishment cycle has no stock-out. */
@@ -45,34 +51,53 @@ export function serviceMeasures(demand: LeadTimeDemand): ServiceMeasures {
     // The backorder formula goes below 0 when a cycle's shortage exceeds its demand; no fill is 0.
     return Math.max(0, 1 - shortage / q);
   };
-  if (demand.kind === 'normal') {
-    const mu = demand.mean;
-    const sigma = Math.sqrt(demand.variance);
-    if (sigma === 0) {
-      // No spread: demand is exactly the mean.
-      return {
-        discrete: false,
-        cycleServiceLevel: (s) => (s >= mu ? 1 : 0),
-        expectedShortage: (s) => Math.max(0, mu - s),
-        fillRate: (s, q) => fill(Math.max(0, mu - s), q),
-      };
-    }
-    const shortage = (s: number) => sigma * normalLoss((s - mu) / sigma);
-    return {
-      discrete: false,
-      cycleServiceLevel: (s) => normalCdf((s - mu) / sigma),
-      expectedShortage: shortage,
-      fillRate: (s, q) => fill(shortage(s), q),
-    };
-  }
+  if (demand.kind === 'normal') return normalMeasures(demand, fill, null);
   let table: PmfTable;
-  if (demand.kind === 'none') table = poissonTable(0);
-  else if (demand.kind === 'poisson') table = poissonTable(demand.mean);
-  else table = negativeBinomialTable(demand.mean, demand.variance);
+  try {
+    if (demand.kind === 'none') table = poissonTable(0);
+    else if (demand.kind === 'poisson') table = poissonTable(demand.mean);
+    else table = negativeBinomialTable(demand.mean, demand.variance);
+  } catch (error) {
+    if (!(error instanceof TableTooLargeError)) throw error;
+    return normalMeasures(
+      demand,
+      fill,
+      `a whole-unit ${demand.kind} table would need more than ${MAX_TABLE.toLocaleString('en-US')} entries at this spread: the normal approximation with the same mean and variance`,
+    );
+  }
   return {
+    kind: demand.kind,
+    approximation: null,
     discrete: true,
     cycleServiceLevel: (s) => tableCdf(table, wholeUnits(s)),
     expectedShortage: (s) => tableLoss(table, wholeUnits(s)),
     fillRate: (s, q) => fill(tableLoss(table, wholeUnits(s)), q),
+  };
+}
+
+/** Normal measures of the demand's mean and variance (its own, or standing in for a table too large). */
+function normalMeasures(
+  demand: LeadTimeDemand,
+  fill: (shortage: number, q: number) => number,
+  approximation: string | null,
+): ServiceMeasures {
+  const mu = demand.mean;
+  const sigma = Math.sqrt(demand.variance);
+  const common = { kind: 'normal' as const, approximation, discrete: false };
+  if (sigma === 0) {
+    // No spread: demand is exactly the mean.
+    return {
+      ...common,
+      cycleServiceLevel: (s) => (s >= mu ? 1 : 0),
+      expectedShortage: (s) => Math.max(0, mu - s),
+      fillRate: (s, q) => fill(Math.max(0, mu - s), q),
+    };
+  }
+  const shortage = (s: number) => sigma * normalLoss((s - mu) / sigma);
+  return {
+    ...common,
+    cycleServiceLevel: (s) => normalCdf((s - mu) / sigma),
+    expectedShortage: shortage,
+    fillRate: (s, q) => fill(shortage(s), q),
   };
 }

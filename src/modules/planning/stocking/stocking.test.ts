@@ -186,6 +186,27 @@ describe('stockingLevels and serviceMeasures', () => {
     expect(m.cycleServiceLevel(r.reorderPoint)).toBeGreaterThanOrEqual(0.95);
     expect(m.cycleServiceLevel(r.reorderPoint - 1)).toBeLessThan(0.95);
   });
+
+  it('plans demand too widely spread for a whole-unit table with the normal approximation, and says so', () => {
+    // A lumpy mean of 10⁹ a period: the negative binomial's table would run from its mode of
+    // ~5·10⁸ down to 0, and filled the heap before the table had a bound below its mode.
+    const lumpy = leadTimeDemand({ mean: 1e9, variance: 5e17, leadTime: 1 });
+    expect(lumpy.kind).toBe('negative-binomial');
+    // A Poisson of 10¹² (σ 10⁶) would need ~75 million entries.
+    const fast = leadTimeDemand({ mean: 1e12, variance: 1e12, leadTime: 1 });
+    expect(fast.kind).toBe('poisson');
+    for (const demand of [lumpy, fast]) {
+      const r = stockingLevels({ demand, target: { kind: 'fill-rate', value: 0.95 }, orderQuantity: 1e9 });
+      expect(r.distribution).toBe('normal');
+      expect(r.reasons[1]).toMatch(/more than 1,000,000 entries .* normal approximation/);
+      const sigma = Math.sqrt(demand.variance);
+      expect(r.reorderPoint).toBeCloseTo(demand.mean + normalLossInverse((0.05 * 1e9) / sigma) * sigma, 0);
+      expect(Number.isInteger(r.reorderPointUnits)).toBe(true);
+    }
+    // A spread a table can hold keeps its exact whole-unit levels.
+    const m = serviceMeasures(leadTimeDemand({ mean: 1000, variance: 1000, leadTime: 5 }));
+    expect([m.kind, m.approximation, m.discrete]).toEqual(['poisson', null, true]);
+  });
 });
 
 describe('SLA targets as data', () => {
