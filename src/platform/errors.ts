@@ -43,6 +43,8 @@ export const ERROR_CATALOG = {
   INBOUND_FORMAT_INVALID: { status: 422, title: 'The message cannot be read in the flow’s format' },
   INBOUND_MESSAGE_NOT_FOUND: { status: 404, title: 'Inbound message not found' },
   INBOUND_MESSAGE_STATE: { status: 409, title: 'The inbound message is not in a state that allows this' },
+  DELIVERY_NOT_FOUND: { status: 404, title: 'Outbound delivery not found' },
+  DELIVERY_STATE: { status: 409, title: 'The outbound delivery is not in a state that allows this' },
   WEBHOOK_SIGNATURE_INVALID: { status: 401, title: 'The webhook signature does not verify' },
   // inventory
   LOCATION_NOT_FOUND: { status: 404, title: 'Location not found' },

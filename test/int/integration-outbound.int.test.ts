@@ -289,6 +289,15 @@ describeEachStore('outbound delivery', (hub) => {
     expect(log.body).toEqual(asJson({ items: await listIntegrationErrors(r, t.hub.clock, 100) }));
     const retried = await t.api('POST', `/api/v1/integration/deliveries/${dead[0]!.id}/retry`);
     expect(retried.body).toEqual({ id: dead[0]!.id, status: 'pending' });
+    // Once more: it is pending now, not dead; and an id that is no delivery at all.
+    const again = await t.api('POST', `/api/v1/integration/deliveries/${dead[0]!.id}/retry`);
+    expect([again.status, again.body.code, again.body.detail]).toEqual([
+      409,
+      'DELIVERY_STATE',
+      `Delivery ${dead[0]!.id} is pending: only a dead delivery is retried`,
+    ]);
+    const unknown = await t.api('POST', '/api/v1/integration/deliveries/obd_nope/retry');
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'DELIVERY_NOT_FOUND']);
     const trail = await t.api('GET', `/api/v1/audit?entityType=outbound_delivery&entityId=${dead[0]!.id}`);
     expect(trail.body.items[0]).toMatchObject({ action: 'integration.delivery_retried' });
   });

@@ -522,8 +522,23 @@ export async function retryDelivery(store: Store, ctx: Ctx, id: string): Promise
       .where('id', '=', id)
       .where('status', '=', 'dead')
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1)
-      throw new AppError('INBOUND_MESSAGE_STATE', `Delivery ${id} is not dead`);
+    if (Number(res.numUpdatedRows) !== 1) {
+      // Nothing changed: tell a delivery that is not there from one that is not dead.
+      const row = await w.trx
+        .selectFrom('outbound_deliveries')
+        .select('status')
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw new AppError('DELIVERY_NOT_FOUND', `No outbound delivery ${id}`);
+      throw new AppError(
+        'DELIVERY_STATE',
+        `Delivery ${id} is ${row.status}: only a dead delivery is retried`,
+        {
+          status: row.status,
+        },
+      );
+    }
     w.audit({
       action: 'integration.delivery_retried',
       entityType: 'outbound_delivery',
