@@ -126,6 +126,16 @@ describeEachStore('demand history', (hub) => {
       leadTime: 2,
     });
     expect(forecast.body).toEqual(asJson(direct));
+    // No lead time is no replenishment to protect: refused at the query, for every part alike
+    // (the stocking levels refused it only for parts with a history).
+    for (const partNumber of [newPart.partNumber, oldPart.partNumber]) {
+      const zero = await t.api('GET', `/api/v1/planning/forecast?partNumber=${partNumber}&leadTime=0`);
+      expect([zero.status, zero.body.code, JSON.stringify(zero.body)]).toEqual([
+        400,
+        'VALIDATION_FAILED',
+        expect.stringContaining('leadTime'),
+      ]);
+    }
     // The old part is phased out by the ECN: its demand is the successor's, no stock planned for it.
     const phasedOut = await t.api(
       'GET',

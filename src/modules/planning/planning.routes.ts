@@ -38,7 +38,7 @@ const forecastQuerySchema = z.object({
   locationCode: z.string().max(60).optional().describe('absent: every location together'),
   granularity: z.enum(GRANULARITIES).default('month'),
   horizon: z.coerce.number().int().min(1).max(104).default(12),
-  leadTime: z.coerce.number().min(0).max(104).default(1).describe('replenishment lead time in periods'),
+  leadTime: z.coerce.number().positive().max(104).default(1).describe('replenishment lead time in periods'),
 });
 
 /** Planning (issue 6): demand history per part × location, and its import. */

@@ -130,7 +130,7 @@ export function PlanningPage() {
             <input
               {...props}
               type="number"
-              min="0"
+              min="0.1"
               max="104"
               step="any"
               value={draft.leadTime}
