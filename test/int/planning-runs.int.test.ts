@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { reader } from '../../src/kernel/index.js';
-import { runForecasts } from '../../src/modules/planning/index.js';
+import { forecastPart, runForecasts } from '../../src/modules/planning/index.js';
 import { describeEachStore, type TestHub } from '../support/each-store.js';
 import { makeLocation, makePart, receive } from '../support/factories.js';
 
@@ -193,5 +193,47 @@ describeEachStore('planning: runs over every part and location', (hub) => {
     expect(again.body.runs.find((r: { locationCode: string }) => r.locationCode === east.code).raised).toBe(
       0,
     );
+  });
+
+  it('names the method its forecast chose for a part it plans no stock for (phased out by an engineering change)', async () => {
+    const t = hub();
+    const fsl = await makeLocation(t, { type: 'forward_stocking_location' });
+    const warehouse = await makeLocation(t, { type: 'regional_warehouse' });
+    const [old, successor] = [await makePart(t), await makePart(t)];
+    const linked = await t.api('POST', `/api/v1/parts/${old.partNumber}/supersessions`, {
+      body: {
+        successor: successor.partNumber,
+        type: 'one_way',
+        effectiveFrom: '2026-01-01T00:00:00Z',
+        reason: 'ECN-5',
+      },
+    });
+    expect(linked.status, JSON.stringify(linked.body)).toBe(201);
+    await importRows(
+      t,
+      MONTHS.map((m) => `${old.partNumber},${fsl.code},${m},2`),
+    );
+    const run = await t.api('POST', '/api/v1/planning/runs', {
+      body: {
+        locationCode: fsl.code,
+        source: 'transfer',
+        sourceLocationCode: warehouse.code,
+        leadTime: 1,
+        partNumbers: [old.partNumber],
+      },
+    });
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    const forecast = await forecastPart(reader(t.hub.store, t.ctx()), {
+      partNumber: old.partNumber,
+      locationCode: fsl.code,
+      granularity: 'month',
+      horizon: 1,
+      leadTime: 1,
+    });
+    expect(forecast.stocking).toBeNull();
+    expect(forecast.method).toEqual(expect.any(String));
+    expect(run.body.lines).toEqual([
+      expect.objectContaining({ partNumber: old.partNumber, method: forecast.method, reorderPoint: null }),
+    ]);
   });
 });

@@ -64,7 +64,10 @@ type PlanningRunInput = z.infer<typeof planningRunInputSchema>;
 /** One part of a planning run. */
 export const planningRunLineSchema = z.object({
   partNumber: z.string(),
-  method: z.string().nullable().describe('the forecast method; null: no stock planned'),
+  method: z
+    .string()
+    .nullable()
+    .describe('the method its demand class chose (as the forecast says); null: no demand history'),
   reorderPoint: z.number().nullable().describe('s, in the part’s base unit; null: no stock planned'),
   orderUpTo: z.number().nullable().describe('S = s + Q; null: no stock planned'),
   safetyStock: z.number().nullable().describe('null: no stock planned (no demand history, or phased out)'),
@@ -204,7 +207,8 @@ async function planLocation(
     if (!f.stocking) {
       lines.push({
         partNumber,
-        method: null,
+        // The forecast's method even so (a part phased out still had one chosen for its history).
+        method: f.method,
         reorderPoint: null,
         orderUpTo: null,
         safetyStock: null,
