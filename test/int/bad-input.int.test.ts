@@ -48,6 +48,71 @@ function expectProblem(res: ApiResponse, status: number, code: string): void {
   expect(typeof res.body.requestId).toBe('string');
 }
 
+/** The part of a JSON Schema (as the OpenAPI document has it) that bodies are generated from. */
+interface BodySchema {
+  type?: string | string[];
+  properties?: Record<string, BodySchema>;
+  required?: string[];
+  items?: BodySchema;
+  enum?: unknown[];
+  anyOf?: BodySchema[];
+  oneOf?: BodySchema[];
+}
+
+/**
+ * Bodies shaped like a route's schema, most of them wrong somewhere: each field its declared
+ * kind or garbage, numbers at the extremes (0, −1, 10³⁰⁸, 2⁵³, 10⁻³⁰⁰), strings among the
+ * codes the tenant has, so that some requests get past validation into the services.
+ */
+function bodyLike(schema: BodySchema | undefined, known: string[], depth = 0): fc.Arbitrary<unknown> {
+  const garbage = fc.oneof(fc.constant(null), fc.string({ maxLength: 5 }), fc.integer(), fc.boolean());
+  if (!schema || depth > 4) return garbage;
+  if (schema.enum?.length)
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...schema.enum) },
+      { weight: 1, arbitrary: garbage },
+    );
+  const choices = schema.anyOf ?? schema.oneOf;
+  if (choices?.length) return fc.oneof(...choices.map((c) => bodyLike(c, known, depth + 1)));
+  const orGarbage = (arbitrary: fc.Arbitrary<unknown>) =>
+    fc.oneof({ weight: 5, arbitrary }, { weight: 1, arbitrary: garbage });
+  switch (Array.isArray(schema.type) ? schema.type[0] : schema.type) {
+    case 'object': {
+      const fields: Record<string, fc.Arbitrary<unknown>> = {};
+      for (const [name, field] of Object.entries(schema.properties ?? {}))
+        fields[name] = bodyLike(field, known, depth + 1);
+      const requiredKeys = (schema.required ?? []).filter((name) => name in fields);
+      return orGarbage(fc.record(fields, { requiredKeys }));
+    }
+    case 'array':
+      return orGarbage(fc.array(bodyLike(schema.items, known, depth + 1), { maxLength: 4 }));
+    case 'number':
+    case 'integer':
+      return orGarbage(
+        fc.oneof(
+          fc.constantFrom(0, -1, 1e308, -1e308, 1e15, 2 ** 53, 0.0005, 1e-300, 104, 1_000_000),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          fc.integer(),
+        ),
+      );
+    case 'string':
+      return orGarbage(
+        fc.oneof(
+          fc.constantFrom(...known),
+          fc.string({ maxLength: 20 }),
+          fc.constantFrom('2026-01-01T00:00:00Z', '2026-01', '', 'x'.repeat(300)),
+        ),
+      );
+    case 'boolean':
+      return orGarbage(fc.boolean());
+    default:
+      return fc.oneof(
+        garbage,
+        fc.json().map((text) => JSON.parse(text) as unknown),
+      );
+  }
+}
+
 describeEachStore('bad input', (hub) => {
   let partNumber: string;
   let cable: string;
@@ -218,7 +283,10 @@ describeEachStore('bad input', (hub) => {
         partNumber: fc.oneof(fc.constant(partNumber), field),
         locationCode: fc.oneof(fc.constant(locationCode), field),
         toLocationCode: field,
-        quantity: fc.oneof(fc.constantFrom(0, -1, 0.5, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER * 10), field),
+        quantity: fc.oneof(
+          fc.constantFrom(0, -1, 0.5, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER * 10),
+          field,
+        ),
         status: field,
         serials: field,
       },
@@ -254,5 +322,39 @@ describeEachStore('bad input', (hub) => {
       { numRuns: 150 },
     );
     expect(refused).toBeGreaterThan(100);
+  });
+
+  it('answers generated bodies on every write route of the API with no server error (property)', async () => {
+    const t = hub();
+    const other = await makeLocation(t, { type: 'regional_warehouse' });
+    const known = [partNumber, cable, locationCode, other.code, 'EA', 'M', 'BOX', 'transfer', 'purchase'];
+    await t.hub.app.ready();
+    const doc = t.hub.app.swagger() as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content?: Record<string, { schema: BodySchema }> } }>
+      >;
+    };
+    let routes = 0;
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (!['post', 'put', 'patch'].includes(method)) continue;
+        routes += 1;
+        // Path parameters are codes the tenant has, or none it has.
+        const url = fc
+          .constantFrom(...known, 'NO-SUCH-THING')
+          .map((value) => path.replace(/\{[^}]+\}/g, encodeURIComponent(value)));
+        const body = bodyLike(operation.requestBody?.content?.['application/json']?.schema, known);
+        await fc.assert(
+          fc.asyncProperty(url, body, async (u, b) => {
+            const res = await t.api(method.toUpperCase(), u, { body: b ?? {} });
+            expect(res.status, `${method} ${u} ${JSON.stringify(res.body)}`).toBeLessThan(500);
+            if (res.status >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
+          }),
+          { numRuns: 40 },
+        );
+      }
+    }
+    expect(routes).toBeGreaterThan(50);
   });
 });

@@ -198,6 +198,16 @@ describeEachStore('demand history', (hub) => {
     expect((await importCsv(t, 'partNumber,locationCode,period,quantity\n')).body.code).toBe(
       'VALIDATION_FAILED',
     );
+    // Nor one the CSV reader cannot read (an unclosed quote; a JSON string posted as the body):
+    // refused with the reader's words, not as a server error.
+    const unreadable = await importCsv(
+      t,
+      `partNumber,locationCode,period,quantity\n"${part.partNumber},x,2026-01,1\n`,
+    );
+    expect([unreadable.status, unreadable.body.code]).toEqual([422, 'DEMAND_HISTORY_INVALID']);
+    expect(unreadable.body.detail).toMatch(/^The file is not readable CSV: .*quote/i);
+    const jsonString = await t.api('POST', '/api/v1/planning/demand-history', { body: 'a"b\nc' });
+    expect([jsonString.status, jsonString.body.code]).toEqual([422, 'DEMAND_HISTORY_INVALID']);
   });
 
   it('a planning run sets each part’s buffer from its forecast and raises what is short now, once', async () => {

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { runCommand } from '../../http/command.js';
 import { ctxOf, type HttpDeps } from '../../http/context.js';
 import { reader } from '../../kernel/index.js';
-import { demandHistory, demandHistorySchema, importDemandHistory } from './demand/demand.service.js';
+import {
+  demandHistory,
+  demandHistorySchema,
+  demandRowsFromCsv,
+  importDemandHistory,
+} from './demand/demand.service.js';
 import { forecastPart, forecastPicture, partForecastSchema } from './demand/part-forecast.service.js';
 import { GRANULARITIES } from './demand/periods.js';
 import {
@@ -245,7 +249,7 @@ export function registerPlanningRoutes(app: FastifyInstance, deps: HttpDeps): vo
               ? {
                   granularity: request.query.granularity ?? 'month',
                   source: request.query.source ?? 'csv',
-                  rows: parse(request.body, { columns: true, skip_empty_lines: true, trim: true, bom: true }),
+                  rows: demandRowsFromCsv(request.body),
                 }
               : request.body,
           ),

@@ -5,6 +5,7 @@
  * imported for the time before. A successor inherits the demand of the parts it supersedes,
  * so a forecast does not start from zero when a part number changes.
  */
+import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Reader, Work } from '../../../kernel/index.js';
 import { isoTimestamp } from '../../../platform/clock.js';
@@ -171,6 +172,19 @@ export const demandImportSchema = z
     rows: z.array(z.unknown()).min(1).max(200_000),
   })
   .strict();
+
+/**
+ * The rows of a demand history CSV (partNumber,locationCode,period,quantity with a header).
+ * A file csv-parse cannot read (an unclosed quote, a row of the wrong width) is refused as
+ * the import's own bad input, with the parser's words and line, not as a server error.
+ */
+export function demandRowsFromCsv(text: string): unknown[] {
+  try {
+    return parse<unknown>(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  } catch (error) {
+    throw new AppError('DEMAND_HISTORY_INVALID', `The file is not readable CSV: ${(error as Error).message}`);
+  }
+}
 
 export interface DemandImportResult {
   granularity: Granularity;
