@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_VERSION } from '../../platform/limits.js';
 import { snapshotSchema } from '../inventory/index.js';
 import { breakerConfigSchema, IMPACTS, isValidSchedule, retryPolicySchema } from './delivery/index.js';
 import { linkConnector } from './flow-connector.js';
@@ -142,7 +143,7 @@ const flowFieldsSchema = z
     state: z.enum(FLOW_STATES).default('live'),
     goLiveAt: z.iso.datetime().optional(),
     mappingCode: code,
-    mappingVersion: z.number().int().positive(),
+    mappingVersion: z.number().int().positive().max(MAX_VERSION),
     options: z
       .object({
         strictEnvelope: z

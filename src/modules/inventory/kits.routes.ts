@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { runCommand } from '../../http/command.js';
 import { ctxOf, type HttpDeps } from '../../http/context.js';
 import { reader } from '../../kernel/index.js';
+import { MAX_VERSION } from '../../platform/limits.js';
 import { partNumberSchema } from '../catalog/index.js';
 import {
   breakKitInputSchema,
@@ -77,7 +78,7 @@ export function registerKitRoutes(app: FastifyInstance, deps: HttpDeps): void {
         tags,
         summary: 'A kit’s bill of parts: the current version, or an earlier one',
         params: kitParams,
-        querystring: z.object({ version: z.coerce.number().int().min(1).optional() }),
+        querystring: z.object({ version: z.coerce.number().int().min(1).max(MAX_VERSION).optional() }),
         response: { 200: kitDefinitionSchema },
       },
     },

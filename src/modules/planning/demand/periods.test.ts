@@ -26,6 +26,29 @@ describe('periods', () => {
     expect(periodsBetween('2027-01', '2026-12', 'month')).toEqual([]);
   });
 
+  it('spans at most a hundred years, and says so rather than running off the calendar', () => {
+    expect(periodsBetween('1927-01', '2026-12', 'month')).toHaveLength(1_200);
+    expect(periodsBetween('1927-01-03', '2026-12-28', 'week')).toHaveLength(5_218);
+    const refusal = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return (error as { code?: string; message: string }).code + ': ' + (error as Error).message;
+      }
+      return 'no error';
+    };
+    expect(refusal(() => periodsBetween('1926-12', '2026-12', 'month'))).toBe(
+      'VALIDATION_FAILED: from 1926-12 to 2026-12 is 1201 months: a series spans at most 1200 (a hundred years)',
+    );
+    expect(refusal(() => periodsBetween('2026-01', '9999-12', 'month'))).toMatch(
+      /^VALIDATION_FAILED: .*95[0-9]{3} months/,
+    );
+    expect(refusal(() => periodsBetween('1970-01-05', '9999-12-27', 'week'))).toMatch(/^VALIDATION_FAILED: /);
+    // The calendar's last month and week are a period like any other.
+    expect(periodsBetween('9999-11', '9999-12', 'month')).toEqual(['9999-11', '9999-12']);
+    expect(periodsBetween('9999-12-27', '9999-12-27', 'week')).toEqual(['9999-12-27']);
+  });
+
   it('reads a sender’s period, and refuses what is not one', () => {
     expect(parsePeriod(' 2026-03 ', 'month')).toBe('2026-03');
     expect(parsePeriod('2026-11-05', 'week')).toBe('2026-11-02');

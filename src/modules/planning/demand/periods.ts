@@ -46,9 +46,32 @@ export function periodStart(period: string, granularity: Granularity): string {
   return granularity === 'month' ? `${period}-01` : period;
 }
 
-/** Every period from `from` to `to` inclusive, in order (for zero-filled series). */
+/** A hundred years: the longest window a series is zero-filled over. */
+export const MAX_PERIODS: Record<Granularity, number> = { month: 1_200, week: 5_218 };
+
+/** How many periods run from `from` to `to` inclusive (0 when `to` is before `from`). */
+function periodCount(from: string, to: string, granularity: Granularity): number {
+  if (granularity === 'week') return Math.max(0, (Date.parse(to) - Date.parse(from)) / (7 * DAY_MS) + 1);
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  return Math.max(0, ty * 12 + tm - (fy * 12 + fm) + 1);
+}
+
+/**
+ * Every period from `from` to `to` inclusive, in order (for zero-filled series). A window of
+ * more than a hundred years is refused, and none runs past its end: the year 9999 asked for
+ * as the end once ran the months past the calendar's end and answered a server error.
+ */
 export function periodsBetween(from: string, to: string, granularity: Granularity): string[] {
+  const count = periodCount(from, to, granularity);
+  if (count > MAX_PERIODS[granularity])
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `from ${from} to ${to} is ${count} ${granularity}s: a series spans at most ${MAX_PERIODS[granularity]} (a hundred years)`,
+      { from, to, granularity },
+    );
+  // Counted, not compared: past the year 9999 a key reads '+010000-01', which sorts first.
   const out: string[] = [];
-  for (let key = from; key <= to; key = shiftPeriod(key, 1, granularity)) out.push(key);
+  for (let i = 0, key = from; i < count; i++, key = shiftPeriod(key, 1, granularity)) out.push(key);
   return out;
 }
