@@ -357,4 +357,52 @@ describeEachStore('bad input', (hub) => {
     }
     expect(routes).toBeGreaterThan(50);
   });
+
+  it('answers generated query strings on every read route of the API with no server error (property)', async () => {
+    const t = hub();
+    const known = [partNumber, cable, locationCode, 'EA', 'month', 'week'];
+    await t.hub.app.ready();
+    const doc = t.hub.app.swagger() as {
+      paths: Record<
+        string,
+        Record<string, { parameters?: Array<{ in: string; name: string; schema?: BodySchema }> }>
+      >;
+    };
+    // A query value is text: numbers at the extremes, dates far out, the tenant's codes, noise.
+    const queryValue = (schema: BodySchema = {}): fc.Arbitrary<string> =>
+      schema.enum?.length
+        ? fc.oneof(fc.constantFrom(...schema.enum.map(String)), fc.string({ maxLength: 4 }))
+        : schema.type === 'number' || schema.type === 'integer'
+          ? fc.oneof(
+              fc.constantFrom('0', '-1', '1e308', '1e-300', '104', '0.0001', '9007199254740993', '1e15'),
+              fc.double({ noNaN: true }).map(String),
+            )
+          : fc.oneof(
+              fc.constantFrom(...known),
+              fc.string({ maxLength: 10 }),
+              fc.constantFrom('2026-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '9999-12-31T00:00:00Z'),
+            );
+    let routes = 0;
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      const operation = operations.get;
+      if (!operation) continue;
+      routes += 1;
+      const query: Record<string, fc.Arbitrary<string>> = {};
+      for (const p of operation.parameters ?? []) if (p.in === 'query') query[p.name] = queryValue(p.schema);
+      const url = fc
+        .tuple(fc.constantFrom(...known, 'NO-SUCH-THING'), fc.record(query, { requiredKeys: [] }))
+        .map(
+          ([value, q]) =>
+            `${path.replace(/\{[^}]+\}/g, encodeURIComponent(value))}?${new URLSearchParams(q as Record<string, string>).toString()}`,
+        );
+      await fc.assert(
+        fc.asyncProperty(url, async (u) => {
+          const res = await t.api('GET', u);
+          expect(res.status, `GET ${u} ${JSON.stringify(res.body)}`).toBeLessThan(500);
+        }),
+        { numRuns: 40 },
+      );
+    }
+    expect(routes).toBeGreaterThan(30);
+  });
 });
