@@ -132,6 +132,31 @@ describeEachStore('master data references', (hub) => {
     });
   });
 
+  it('gives a number sent by many requests at once to one part, the rest finding it there or in conflict', async () => {
+    const t = hub();
+    const code = `OEM-${Math.floor(Math.random() * 1e9)}`;
+    await scheme(t, { code, kind: 'oem', description: 'OEM', rules: {} });
+    const [a, b] = [await makePart(t), await makePart(t)];
+    const add = (partNumber: string, number: string) =>
+      t.api('POST', `/api/v1/parts/${partNumber}/xrefs`, { body: { scheme: code, number, source: 'oem' } });
+    // The same number for the same part, eight times at once: created once, found seven times.
+    const same = await Promise.all(Array.from({ length: 8 }, () => add(a.partNumber, 'N-1')));
+    expect(same.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    // For two parts at once: one wins, every other request for the other part is a conflict.
+    const split = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => add(i % 2 ? a.partNumber : b.partNumber, 'N-2')),
+    );
+    expect(split.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(
+      split.every((r) => [200, 201, 409].includes(r.status)),
+      JSON.stringify(split.map((r) => r.body)),
+    ).toBe(true);
+    const winner = split.find((r) => r.status === 201)!.body.partNumber as string;
+    expect(split.filter((r) => r.status === 409).map((r) => r.body.existingPartNumber)).toEqual(
+      Array(4).fill(winner),
+    );
+  });
+
   it('follows supersession A → B → C to the part valid at a date, and refuses cycles and forks', async () => {
     const t = hub();
     const [a, b, c, d] = [await makePart(t), await makePart(t), await makePart(t), await makePart(t)];

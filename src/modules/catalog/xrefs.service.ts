@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, Trx } from '../../db/index.js';
-import type { Reader, Work } from '../../kernel/index.js';
+import { RetryTransaction, type Database, type Trx } from '../../db/index.js';
+import { isUniqueViolation, type Reader, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -194,7 +194,14 @@ export async function addXref(w: Work, partNumber: string, raw: AddXrefInput): P
     source: input.source,
     created_at: now,
   };
-  await w.trx.insertInto('part_xrefs').values(row).execute();
+  try {
+    await w.trx.insertInto('part_xrefs').values(row).execute();
+  } catch (error) {
+    // Another request took the number since it was read: start again, and find it taken
+    // (by this part: it exists; by another: a conflict) rather than answer a server error.
+    if (isUniqueViolation(error)) throw new RetryTransaction(`${scheme.code} number ${normalized} raced`);
+    throw error;
+  }
   const xref = toXref(row, part.partNumber);
   w.audit({ action: 'xref.created', entityType: 'part', entityId: part.id, after: xref });
   w.emit({ type: 'catalog.xref_created', key: `part:${part.partNumber}`, payload: xref });
