@@ -55,8 +55,8 @@ export async function runIdempotent(
         replayed: true,
       };
     }
-    try {
-      await w.trx
+    await retryIfRaced(`idempotency key ${key} raced`, () =>
+      w.trx
         .insertInto('idempotency_keys')
         .values({
           tenant_id: ctx.tenantId,
@@ -66,11 +66,8 @@ export async function runIdempotent(
           response_json: 'null',
           created_at: isoTimestamp(ctx.clock),
         })
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new RetryTransaction(`idempotency key ${key} raced`);
-      throw error;
-    }
+        .execute(),
+    );
     const result = await command(w);
     await w.trx
       .updateTable('idempotency_keys')
@@ -80,6 +77,20 @@ export async function runIdempotent(
       .execute();
     return { ...result, replayed: false };
   });
+}
+
+/**
+ * Runs a write that checked its key was free when it read: if a concurrent unit took the key
+ * since, the unit of work starts again and, reading anew, sees the winner's row (and answers
+ * as for any row already there) instead of failing with the store's unique violation.
+ */
+export async function retryIfRaced<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new RetryTransaction(what);
+    throw error;
+  }
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -3,6 +3,7 @@ export {
   runIdempotent,
   requestFingerprint,
   isUniqueViolation,
+  retryIfRaced,
   type CommandResult,
   type IdempotentResult,
 } from './idempotency.js';

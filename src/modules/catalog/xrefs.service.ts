@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { RetryTransaction, type Database, type Trx } from '../../db/index.js';
-import { isUniqueViolation, type Reader, type Work } from '../../kernel/index.js';
+import type { Database, Trx } from '../../db/index.js';
+import { retryIfRaced, type Reader, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -194,14 +194,11 @@ export async function addXref(w: Work, partNumber: string, raw: AddXrefInput): P
     source: input.source,
     created_at: now,
   };
-  try {
-    await w.trx.insertInto('part_xrefs').values(row).execute();
-  } catch (error) {
-    // Another request took the number since it was read: start again, and find it taken
-    // (by this part: it exists; by another: a conflict) rather than answer a server error.
-    if (isUniqueViolation(error)) throw new RetryTransaction(`${scheme.code} number ${normalized} raced`);
-    throw error;
-  }
+  // Another request may have taken the number since it was read: then it is found taken again,
+  // by this part (it exists) or another (a conflict), rather than answered with a server error.
+  await retryIfRaced(`${scheme.code} number ${normalized} raced`, () =>
+    w.trx.insertInto('part_xrefs').values(row).execute(),
+  );
   const xref = toXref(row, part.partNumber);
   w.audit({ action: 'xref.created', entityType: 'part', entityId: part.id, after: xref });
   w.emit({ type: 'catalog.xref_created', key: `part:${part.partNumber}`, payload: xref });

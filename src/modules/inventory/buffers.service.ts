@@ -7,8 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { RetryTransaction, type Database, type Store, type Trx } from '../../db/index.js';
-import { isUniqueViolation, runWork, type Reader, type Work } from '../../kernel/index.js';
+import type { Database, Store, Trx } from '../../db/index.js';
+import { retryIfRaced, runWork, type Reader, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel, type Ctx } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -235,14 +235,10 @@ export async function putBuffer(
       .where('location_id', '=', location.id)
       .execute();
   } else {
-    try {
-      await w.trx.insertInto('stock_buffers').values(row).execute();
-    } catch (error) {
-      // Another unit created it meanwhile: start again and replace it.
-      if (isUniqueViolation(error))
-        throw new RetryTransaction(`buffer ${input.partNumber}@${input.locationCode} raced`);
-      throw error;
-    }
+    // Another unit may create it meanwhile: then start again and replace it.
+    await retryIfRaced(`buffer ${input.partNumber}@${input.locationCode} raced`, () =>
+      w.trx.insertInto('stock_buffers').values(row).execute(),
+    );
   }
   const codes = new Map([[location.id, location.code]]);
   if (source) codes.set(source.id, source.code);

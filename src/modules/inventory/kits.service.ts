@@ -8,7 +8,7 @@
 import { sql, type Kysely } from 'kysely';
 import { RetryTransaction, type Database, type Trx } from '../../db/index.js';
 import { retryIfStockMoved } from './stock-races.js';
-import { isUniqueViolation, type Reader, type Work } from '../../kernel/index.js';
+import { isUniqueViolation, retryIfRaced, type Reader, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -82,8 +82,9 @@ export async function putKitDefinition(w: Work, kitPartNumber: string, raw: unkn
   const now = isoTimestamp(w.ctx.clock);
   const createdBy = actorLabel(w.ctx.actor);
   const byNumber = new Map(componentParts.map((p) => [p.partNumber, p]));
-  try {
-    await w.trx
+  // Another definition of the same kit may commit first: then decide again on top of it.
+  await retryIfRaced(`kit ${kitPart.partNumber} redefined concurrently`, () =>
+    w.trx
       .insertInto('kit_definitions')
       .values({
         tenant_id: tenantId,
@@ -93,13 +94,8 @@ export async function putKitDefinition(w: Work, kitPartNumber: string, raw: unkn
         created_by: createdBy,
         created_at: now,
       })
-      .execute();
-  } catch (error) {
-    // Another definition of the same kit committed first: decide again on top of it.
-    if (isUniqueViolation(error))
-      throw new RetryTransaction(`kit ${kitPart.partNumber} redefined concurrently`);
-    throw error;
-  }
+      .execute(),
+  );
   await w.trx
     .insertInto('kit_definition_lines')
     .values(

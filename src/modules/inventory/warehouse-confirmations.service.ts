@@ -8,8 +8,7 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { RetryTransaction } from '../../db/index.js';
-import { isUniqueViolation, type Work } from '../../kernel/index.js';
+import { retryIfRaced, type Work } from '../../kernel/index.js';
 import { isoTimestamp } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import { fromMilli, toMilli } from '../../platform/quantity.js';
@@ -626,8 +625,9 @@ async function remember(
     sourceRef: string;
   },
 ): Promise<void> {
-  try {
-    await w.trx
+  // Another message may have confirmed the same line at the same moment: start again, and see it.
+  await retryIfRaced(`confirmation ${c.key} recorded concurrently`, () =>
+    w.trx
       .insertInto('warehouse_confirmations')
       .values({
         id: w.ctx.ids.next('whc'),
@@ -645,10 +645,6 @@ async function remember(
         source_ref: c.sourceRef,
         created_at: isoTimestamp(w.ctx.clock),
       })
-      .execute();
-  } catch (error) {
-    // Another message confirmed the same line at the same moment: start again, and see it.
-    if (isUniqueViolation(error)) throw new RetryTransaction(`confirmation ${c.key} recorded concurrently`);
-    throw error;
-  }
+      .execute(),
+  );
 }
